@@ -1,0 +1,34 @@
+"""What every command shares: consoles, the workspace option, and progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+console = Console()
+err_console = Console(stderr=True)
+
+#: `uncounted bench ...`: each command group adds its own benchmark here.
+bench_app = typer.Typer(no_args_is_help=True)
+
+WorkspaceOption = typer.Option(
+    Path("."), "-w", "--workspace", help="Workspace folder (made by 'uncounted init').",
+    envvar="UNCOUNTED_WORKSPACE",
+)
+
+
+@contextmanager
+def progress(description: str, total: float | None = None) -> Iterator[tuple[Progress, int]]:
+    """A Rich progress bar (or spinner when the total is unknown) on stderr, so stdout stays parseable."""
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns.append(BarColumn())
+    columns.append(TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield bar, task

@@ -1,0 +1,1 @@
+"""The store: every table of a workspace, behind SQLAlchemy (SQLite by default)."""
