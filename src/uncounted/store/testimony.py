@@ -1,0 +1,1 @@
+"""Tables of this part of the store (being built)."""
