@@ -1,0 +1,128 @@
+"""Link the records of all lists at once: train a Splink model, score candidate pairs, cluster into people.
+
+One `link_and_dedupe` model over every list finds both the same person on two lists and a person recorded
+twice on one list. Training is unsupervised (Fellegi–Sunter parameters by expectation maximisation, Splink's
+implementation); the run's settings, seed and trained model are returned so it can be repeated exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from uncounted.errors import BadInput
+from uncounted.link.cluster import ClusterRules, cluster
+from uncounted.link.features import linkage_table
+from uncounted.link.settings import DETERMINISTIC_RULES, TRAINING_BLOCKS, splink_settings
+from uncounted.records import NAME_FIELDS
+
+#: Pairs scored below this are not kept: they are neither links nor worth a reviewer's time.
+KEEP_PAIRS_ABOVE = 0.01
+
+
+@dataclass
+class Linkage:
+    """The one result type of a linkage run (design.md)."""
+
+    entities: pd.DataFrame  # source, record_id, entity_id — one row per input record
+    pairs: pd.DataFrame  # source_l, record_id_l, source_r, record_id_r, match_probability, match_weight
+    settings: dict[str, Any]
+    model: dict[str, Any]  # the trained Splink model, re-usable as settings
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_entities(self) -> int:
+        return int(self.entities["entity_id"].nunique())
+
+
+def link_records(records: pd.DataFrame, *, threshold: float = 0.9, seed: int = 1,
+                 backend: str = "duckdb", rules: ClusterRules | None = None) -> Linkage:
+    """Link canonical records (all lists together) into people.
+
+    `records` needs `source`, `record_id` and the canonical name columns. A single list is deduplicated only,
+    and the diagnostics say so.
+    """
+    _check(records)
+    rules = rules or ClusterRules(threshold=threshold)
+    table = linkage_table(records)
+    sources = sorted(table["source_dataset"].unique())
+    settings = splink_settings()
+    if len(sources) == 1:
+        settings["link_type"] = "dedupe_only"
+    linker = _linker(table, sources, settings, backend)
+    _train(linker, seed)
+    predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
+    pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
+    entities, splits = cluster(records[["source", "record_id"]].astype(str), pairs, rules)
+    diagnostics = {
+        "n_records": len(records),
+        "n_sources": len(sources),
+        "n_entities": int(entities["entity_id"].nunique()),
+        "n_candidate_pairs": len(pairs),
+        "n_links": int((pairs["match_probability"] >= rules.threshold).sum()),
+        "clusters_split_by_guard_rails": splits,
+        "mode": "link and dedupe" if len(sources) > 1 else "dedupe only (a single list)",
+    }
+    run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
+                    "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
+    return Linkage(entities, pairs, run_settings, linker.misc.save_model_to_json(), diagnostics)
+
+
+def _check(records: pd.DataFrame) -> None:
+    if records.empty:
+        raise BadInput("there are no records to link")
+    names = records.reindex(columns=list(NAME_FIELDS)).fillna("").astype(str).apply(lambda c: c.str.strip())
+    if not (names != "").any(axis=None):
+        raise BadInput("no record has a name, so nothing can be linked; check the name columns or the mapping")
+    duplicated = records.duplicated(["source", "record_id"])
+    if duplicated.any():
+        first = records[duplicated].iloc[0]
+        raise BadInput(f"record_id '{first['record_id']}' appears more than once in source '{first['source']}'")
+
+
+def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], backend: str) -> Any:
+    from splink import Linker
+
+    if backend == "duckdb":
+        from splink import DuckDBAPI
+
+        db_api = DuckDBAPI()
+    elif backend == "spark":
+        from uncounted.link.spark import spark_api
+
+        db_api = spark_api()
+    else:
+        raise BadInput(f"unknown linkage backend '{backend}'; choose duckdb or spark")
+    # Splink names tables after their display name: keep it a plain identifier whatever the source is called;
+    # the source itself travels in the `source_dataset` column.
+    registered = [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
+                                  dataset_display_name=f"list_{i}") for i, source in enumerate(sources)]
+    return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
+
+
+def _train(linker: Any, seed: int) -> None:
+    from splink import block_on
+
+    training = linker.training
+    training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
+    training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
+    for columns in TRAINING_BLOCKS:
+        training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+
+
+def _pairs(predictions: pd.DataFrame, single_source: str | None) -> pd.DataFrame:
+    if single_source is not None and "source_dataset_l" not in predictions:  # dedupe_only may drop them
+        predictions = predictions.assign(source_dataset_l=single_source, source_dataset_r=single_source)
+    return pd.DataFrame(
+        {
+            "source_l": predictions["source_dataset_l"].astype(str),
+            "record_id_l": predictions["unique_id_l"].astype(str),
+            "source_r": predictions["source_dataset_r"].astype(str),
+            "record_id_r": predictions["unique_id_r"].astype(str),
+            "match_probability": predictions["match_probability"].astype(float),
+            "match_weight": predictions["match_weight"].astype(float),
+        }
+    )

@@ -1,0 +1,160 @@
+"""The linkage model as data: Splink settings built from the names layer, saved with every run.
+
+Each comparison is a list of SQL levels, most specific first (Splink evaluates them as one CASE). Name keys
+are ASCII (see `uncounted.names`), so DuckDB's byte-counting Jaro-Winkler is character-true on them.
+Blocking rules are chosen so that a person written in Arabic on one list and in Latin on another still meets
+itself: every rule compares keys, never raw text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Jaro-Winkler similarity above which two name keys count as a near match (typos, one letter apart).
+NEAR_NAME = 0.92
+
+#: Rules that generate candidate pairs; a pair is scored if any rule holds. Their recall on simulated truth
+#: is reported by `uncounted bench linkage`.
+PREDICTION_BLOCKING_RULES: tuple[str, ...] = (
+    "l.given_key = r.given_key AND l.father_key = r.father_key",
+    "l.given_key = r.given_key AND l.family_key = r.family_key",
+    "l.given_key = r.given_key AND l.grandfather_key = r.family_key",
+    "l.given_key = r.given_key AND l.death_year = r.death_year AND l.governorate = r.governorate",
+    "l.father_key = r.father_key AND l.family_key = r.family_key AND l.death_year = r.death_year",
+    "l.father_key = r.father_key AND l.mother_key = r.mother_key",
+)
+
+#: Blocks on which EM is trained; each leaves the other comparisons free to be estimated.
+TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
+    ("given_key", "father_key"),
+    ("family_key", "death_year", "governorate"),
+)
+
+#: Rules believed to catch only matches, used to estimate the prior probability that two records match.
+DETERMINISTIC_RULES: tuple[str, ...] = (
+    "l.chain_key = r.chain_key AND l.death_year = r.death_year AND l.governorate = r.governorate",
+    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.mother_key = r.mother_key",
+)
+
+
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if tf:
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+def _name(column: str, *, tf: bool = False, extra: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    """Exact key (term-frequency adjusted for common names) > cross-field levels > near key > else."""
+    l, r = f"{column}_l", f"{column}_r"
+    return {
+        "output_column_name": column,
+        "comparison_levels": [
+            _level(f"{l} IS NULL OR {r} IS NULL", "missing", null=True),
+            _level(f"{l} = {r}", "same name", tf=column if tf else None),
+            *extra,
+            _level(f"jaro_winkler_similarity({l}, {r}) >= {NEAR_NAME}", "near"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _given() -> dict[str, Any]:
+    swapped = _level("given_key_l = father_key_r AND father_key_l = given_key_r", "given and father swapped")
+    return _name("given_key", tf=True, extra=(swapped,))
+
+
+def _family() -> dict[str, Any]:
+    """The family name, with the chain shift: one list drops the family name and the grandfather moves up."""
+    comparison = _name("family_key", tf=True)
+    shifted = _level("family_key_l = grandfather_key_r OR grandfather_key_l = family_key_r",
+                     "chain shifted by one")
+    levels = comparison["comparison_levels"]
+    comparison["comparison_levels"] = [levels[1], shifted, levels[0], *levels[2:]]
+    return comparison
+
+
+def _exact(column: str) -> dict[str, Any]:
+    l, r = f"{column}_l", f"{column}_r"
+    return {
+        "output_column_name": column,
+        "comparison_levels": [
+            _level(f"{l} IS NULL OR {r} IS NULL", "missing", null=True),
+            _level(f"{l} = {r}", "same"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _death_date() -> dict[str, Any]:
+    """Agreement at the precision both sides share: a year-only date agrees with any day of that year."""
+    y, m, d = "death_year", "death_month", "death_day"
+    both_known = f"{m}_l IS NOT NULL AND {m}_r IS NOT NULL"
+    return {
+        "output_column_name": "date_of_death",
+        "comparison_levels": [
+            _level(f"{y}_l IS NULL OR {y}_r IS NULL", "missing", null=True),
+            _level(f"{y}_l = {y}_r AND {m}_l = {m}_r AND {d}_l = {d}_r", "same day"),
+            _level(f"{y}_l = {y}_r AND {m}_l = {m}_r AND ({d}_l IS NULL OR {d}_r IS NULL)",
+                   "same month, day unknown on one side"),
+            _level(f"{y}_l = {y}_r AND ({m}_l IS NULL OR {m}_r IS NULL)", "same year, month unknown on one side"),
+            _level(f"{both_known} AND abs(({y}_l * 12 + {m}_l) - ({y}_r * 12 + {m}_r)) <= 1",
+                   "within a month"),
+            _level(f"abs({y}_l - {y}_r) <= 1", "within a year"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _detention_date() -> dict[str, Any]:
+    y, m = "detention_year", "detention_month"
+    return {
+        "output_column_name": "date_of_detention",
+        "comparison_levels": [
+            _level(f"{y}_l IS NULL OR {y}_r IS NULL", "missing", null=True),
+            _level(f"{y}_l = {y}_r AND ({m}_l = {m}_r OR {m}_l IS NULL OR {m}_r IS NULL)",
+                   "same month or compatible"),
+            _level(f"{y}_l = {y}_r", "same year"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _birth_year() -> dict[str, Any]:
+    return {
+        "output_column_name": "birth_year",
+        "comparison_levels": [
+            _level("birth_year_l IS NULL OR birth_year_r IS NULL", "missing", null=True),
+            _level("abs(birth_year_l - birth_year_r) <= 1", "within a year"),
+            _level("abs(birth_year_l - birth_year_r) <= 4", "within four years"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def splink_settings(prior: float = 1e-4) -> dict[str, Any]:
+    """The untrained model: Splink settings as a plain dictionary, saved with every linkage run."""
+    return {
+        "link_type": "link_and_dedupe",
+        "unique_id_column_name": "unique_id",
+        "source_dataset_column_name": "source_dataset",
+        "probability_two_random_records_match": prior,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": False,
+        "comparisons": [
+            _given(),
+            _name("father_key", tf=True),
+            _name("grandfather_key"),
+            _family(),
+            _name("mother_key"),
+            _exact("sex"),
+            _exact("governorate"),
+            _death_date(),
+            _detention_date(),
+            _birth_year(),
+        ],
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in PREDICTION_BLOCKING_RULES],
+    }

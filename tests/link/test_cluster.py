@@ -1,0 +1,48 @@
+import pandas as pd
+
+from uncounted.link.cluster import ClusterRules, cluster
+
+
+def _keys(ids):
+    return pd.DataFrame({"source": [i[0] for i in ids], "record_id": ids})
+
+
+def _pairs(edges):
+    return pd.DataFrame(
+        [{"source_l": a[0], "record_id_l": a, "source_r": b[0], "record_id_r": b, "match_probability": p}
+         for a, b, p in edges]
+    )
+
+
+def test_links_above_threshold_join_records_and_weak_ones_do_not():
+    entities, splits = cluster(_keys(["A1", "B1", "C1", "A2"]),
+                               _pairs([("A1", "B1", 0.99), ("B1", "C1", 0.95), ("A2", "C1", 0.5)]),
+                               ClusterRules(threshold=0.9))
+    groups = entities.groupby("entity_id")["record_id"].apply(sorted).tolist()
+    assert sorted(groups) == [["A1", "B1", "C1"], ["A2"]]
+    assert splits == 0
+
+
+def test_every_record_gets_an_entity_and_ids_follow_first_record_order():
+    entities, _ = cluster(_keys(["A1", "A2", "B1"]), _pairs([("A2", "B1", 0.99)]), ClusterRules())
+    assert entities["record_id"].tolist() == ["A1", "A2", "B1"]
+    assert entities["entity_id"].tolist() == ["E0000001", "E0000002", "E0000002"]
+
+
+def test_a_chain_through_one_weak_link_is_split_there():
+    # Two tight triangles joined by one bridge just above threshold: the bridge goes, the triangles stay.
+    edges = [("A1", "B1", 0.99), ("B1", "C1", 0.99), ("A1", "C1", 0.99),
+             ("A2", "B2", 0.99), ("B2", "C2", 0.99), ("A2", "C2", 0.99), ("C1", "A2", 0.91)]
+    entities, splits = cluster(_keys(["A1", "B1", "C1", "A2", "B2", "C2"]), _pairs(edges),
+                               ClusterRules(threshold=0.9, max_size=12, min_density=0.6))
+    groups = sorted(entities.groupby("entity_id")["record_id"].apply(sorted).tolist())
+    assert groups == [["A1", "B1", "C1"], ["A2", "B2", "C2"]]
+    assert splits == 1
+
+
+def test_oversized_components_are_split_below_the_limit():
+    ids = [f"A{i}" for i in range(10)]
+    edges = [(ids[i], ids[i + 1], 0.95 + 0.004 * (i % 3)) for i in range(9)]
+    entities, splits = cluster(_keys(ids), _pairs(edges), ClusterRules(max_size=4, min_density=0.0))
+    assert entities.groupby("entity_id").size().max() <= 4
+    assert splits >= 2
