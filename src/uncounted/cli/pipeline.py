@@ -1,9 +1,143 @@
-"""Commands of this group are added as they are built; see the module docstring once filled in."""
+"""Commands that run the stages of the job: `pipeline` (one-shot), `demo`, `link`, `export` and `report`."""
 
 from __future__ import annotations
 
+import logging
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from uncounted.cli.common import WorkspaceOption, console, progress
+from uncounted.errors import BadInput
+
+class ExportKind(str, Enum):
+    entities = "entities"
+    captures = "captures"
+    records = "records"
+
+
+@contextmanager
+def _steps(description: str) -> Iterator[Callable[[str], None]]:
+    """A spinner whose text follows the pipeline's steps; Splink's own chatter is kept out of the terminal."""
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    with progress(description) as (bar, task):
+        yield lambda message: bar.update(task, description=message)
+
+
+def pipeline(
+    lists: list[Path] = typer.Argument(..., help="Victim lists in canonical columns (CSV, XLSX or Parquet)."),
+    out: Path = typer.Option(..., "--out", help="Folder that becomes the workspace and receives the results."),
+    truth: Path | None = typer.Option(None, "--truth", help="Simulated truth (truth.csv) to score linkage against."),
+) -> None:
+    """Ingest, link, estimate and report in one go; writes entities.csv, capture_histories.csv, estimate.json
+    and report.html in OUT."""
+    from uncounted.pipeline import Truth, run_pipeline
+
+    for path in lists:
+        if not path.is_file():
+            raise BadInput("no such file", file=str(path))
+    with _steps("starting") as step:
+        result = run_pipeline(lists, out, truth=Truth.read(truth) if truth else None, step=step)
+    console.print(result.headline, highlight=False)
+    console.print(f"report: {result.report}", highlight=False)
+
+
+def demo(
+    out: Path = typer.Option(Path("uncounted-demo"), "--out", help="Folder for the simulated lists and results."),
+    seed: int = typer.Option(2015, "--seed", help="Seed of the simulation; the same seed gives the same run."),
+) -> None:
+    """Simulate four Syrian-style victim lists calibrated to the published custody figures, then link, estimate
+    and report, comparing the estimate with the known truth."""
+    from uncounted.pipeline import Truth, run_pipeline
+    from uncounted.simulate import simulate, write_simulation
+
+    inputs = out / "input"
+    with _steps("simulating four lists") as step:
+        written = write_simulation(simulate(seed=seed), inputs)
+        lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
+        result = run_pipeline(lists, out, truth=Truth.read(inputs / "truth.csv"), step=step)
+    console.print(result.headline, highlight=False)
+    if result.quality:
+        console.print(f"linkage against the truth: pairwise F1 {result.quality['pairwise_f1']:.3f}, "
+                      f"B-cubed F1 {result.quality['bcubed_f1']:.3f}", highlight=False)
+    console.print(f"report: {result.report}", highlight=False)
+
+
+def link(
+    workspace: Path = WorkspaceOption,
+    backend: str | None = typer.Option(None, "--backend", help="duckdb (default) or spark."),
+) -> None:
+    """Link all records of the workspace into people (Splink), saving entities.csv and the trained model."""
+    from uncounted.pipeline import captures_workspace, link_workspace
+    from uncounted.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    if backend is not None:
+        if backend not in {"duckdb", "spark"}:
+            raise BadInput(f"unknown backend '{backend}'; choose duckdb or spark")
+        ws.settings.setdefault("link", {})["backend"] = backend
+    with _steps("linking") as step:
+        linkage = link_workspace(ws, step)
+        captures_workspace(ws, linkage)
+    d = linkage.diagnostics
+    console.print(f"{d['n_records']:,} records → {d['n_entities']:,} people ({d['mode']}); "
+                  f"{d['n_links']:,} links; {d['clusters_split_by_guard_rails']} clusters split", highlight=False)
+
+
+def export(
+    kind: ExportKind = typer.Argument(..., help="entities, captures or records."),
+    out: Path = typer.Option(..., "--out", help="CSV file to write."),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """Export entities (source, record_id, entity_id), capture histories or the canonical records as CSV."""
+    from uncounted.link.io import ENTITIES_FILE
+    from uncounted.pipeline import CAPTURES_FILE
+    from uncounted.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    if kind is ExportKind.records:
+        from uncounted.store.records import load_records
+
+        load_records(ws).to_csv(out, index=False)
+    else:
+        source = ws.path / (ENTITIES_FILE if kind is ExportKind.entities else CAPTURES_FILE)
+        if not source.is_file():
+            raise BadInput("nothing to export yet; run 'uncounted link' first", file=str(ws.path))
+        shutil.copyfile(source, out)
+    console.print(f"wrote {out}", highlight=False)
+
+
+def report(
+    workspace: Path = WorkspaceOption,
+    out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: report.html in the workspace)."),
+) -> None:
+    """Estimate from the workspace's capture histories and write the self-contained HTML report."""
+    from uncounted.link.captures import list_columns
+    from uncounted.link.io import load_linkage
+    from uncounted.pipeline import REPORT_FILE, captures_workspace, estimate_workspace
+    from uncounted.report import ReportInput, write_report
+    from uncounted.store.records import list_sources
+    from uncounted.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    with _steps("reading the linkage") as step:
+        linkage = load_linkage(ws.path)
+        histories = captures_workspace(ws, linkage)
+        main, sensitivity = estimate_workspace(ws, histories, step)
+        path = write_report(ReportInput(sources=list_sources(ws), linkage=linkage, histories=histories,
+                                        lists=list_columns(histories), estimate=main, sensitivity=sensitivity),
+                            out or ws.path / REPORT_FILE)
+    console.print(f"report: {path}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
+    """Add the pipeline commands to the root app."""
+    app.command()(demo)
+    app.command()(pipeline)
+    app.command()(link)
+    app.command()(report)
+    app.command()(export)
