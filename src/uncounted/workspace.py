@@ -27,7 +27,7 @@ STORE_FILE = "uncounted.db"
 ORIGINALS_DIR = "originals"
 
 #: Modules whose tables belong in every workspace; importing them registers their tables on `Base.metadata`.
-TABLE_MODULES: tuple[str, ...] = ("uncounted.store.models", "uncounted.store.testimony")
+TABLE_MODULES: tuple[str, ...] = ("uncounted.store.models", "uncounted.store.testimony", "uncounted.store.review")
 
 
 def default_settings() -> dict[str, Any]:

@@ -1,0 +1,67 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from uncounted.errors import BadInput
+from uncounted.link.review import label_quality, read_review_file, review_sample, write_review_file
+from uncounted.records import CANONICAL_FIELDS
+
+
+def _records(n):
+    frame = pd.DataFrame({"source": ["a"] * n + ["b"] * n, "record_id": [str(i) for i in range(n)] * 2})
+    for column in CANONICAL_FIELDS:
+        if column not in frame:
+            frame[column] = ""
+    frame["given_name"] = "محمد"
+    frame["governorate"] = ["Homs", "Hama"] * n
+    return frame
+
+
+def _pairs(n, rng):
+    return pd.DataFrame({"source_l": "a", "record_id_l": [str(i) for i in range(n)], "source_r": "b",
+                         "record_id_r": [str(i) for i in range(n)],
+                         "match_probability": rng.uniform(0, 1, n), "match_weight": 0.0})
+
+
+def test_sample_stays_in_the_band_and_its_weights_add_up_to_the_band():
+    rng = np.random.default_rng(3)
+    pairs = _pairs(400, rng)
+    sample = review_sample(pairs, _records(400), low=0.2, high=0.98, size=60, seed=1)
+    band = pairs[(pairs.match_probability >= 0.2) & (pairs.match_probability < 0.98)]
+    assert sample["match_probability"].between(0.2, 0.98, inclusive="left").all()
+    assert 50 <= len(sample) <= 70
+    assert sample["sample_weight"].sum() == pytest.approx(len(band))
+    assert {"given_name_l", "given_name_r", "label", "reviewer", "reason"} <= set(sample.columns)
+    assert (sample["given_name_l"] == "محمد").all()
+
+
+def test_round_trip_through_csv_and_xlsx_keeps_arabic_and_labels(tmp_path):
+    sample = review_sample(_pairs(50, np.random.default_rng(1)), _records(50), size=10, seed=2)
+    sample.loc[0, ["label", "reviewer"]] = ["Match", "rev1"]
+    sample.loc[1, ["label", "reviewer", "reason"]] = ["لا", "rev2", "different mothers"]
+    for suffix in (".csv", ".xlsx"):
+        path = write_review_file(sample, tmp_path / f"review{suffix}")
+        labels = read_review_file(path)
+        assert labels["label"].tolist() == ["match", "non-match"]
+        assert labels["reviewer"].tolist() == ["rev1", "rev2"]
+        assert labels["reason"].tolist()[1] == "different mothers"
+
+
+def test_unknown_label_is_named_by_row_and_column(tmp_path):
+    sample = review_sample(_pairs(50, np.random.default_rng(1)), _records(50), size=5, seed=2)
+    sample.loc[2, ["label", "reviewer"]] = ["probably", "rev"]
+    path = write_review_file(sample, tmp_path / "r.csv")
+    with pytest.raises(BadInput, match="row 4, column 'label'"):
+        read_review_file(path)
+
+
+def test_weighted_precision_and_recall_match_a_hand_computation():
+    labels = pd.DataFrame({
+        "source_l": ["a"] * 4, "record_id_l": list("1234"), "source_r": ["b"] * 4, "record_id_r": list("1234"),
+        "label": ["match", "non-match", "match", "match"], "reviewer": "r", "reason": "",
+        "match_probability": [0.95, 0.92, 0.5, 0.3], "sample_weight": [1.0, 3.0, 2.0, 2.0],
+    })
+    quality = label_quality(labels, threshold=0.9)
+    assert quality["precision"] == pytest.approx(1 / 4)  # linked: weights 1 (match) and 3 (non-match)
+    assert quality["recall"] == pytest.approx(1 / 5)  # matches: weights 1 (linked), 2 and 2 (missed)
+    assert 0 <= quality["precision_lower"] < quality["precision"] < quality["precision_upper"] <= 1
