@@ -1,0 +1,29 @@
+import pandas as pd
+
+from uncounted.link.replicates import sampled_replicates, threshold_replicates
+from uncounted.link.run import Linkage
+
+
+def _linkage():
+    pairs = pd.DataFrame({"source_l": ["a", "a"], "record_id_l": ["1", "2"], "source_r": ["b", "b"],
+                          "record_id_r": ["1", "2"], "match_probability": [0.97, 0.6], "match_weight": [5.0, 1.0]})
+    entities = pd.DataFrame({"source": ["a", "a", "b", "b"], "record_id": ["1", "2", "1", "2"],
+                             "entity_id": ["E1", "E2", "E1", "E3"]})
+    settings = {"threshold": 0.9, "max_cluster_size": 12, "min_cluster_density": 0.4}
+    return Linkage(entities, pairs, settings, {}), entities[["source", "record_id"]]
+
+
+def test_lower_thresholds_link_more():
+    linkage, records = _linkage()
+    counts = [e["entity_id"].nunique() for e in threshold_replicates(linkage, records, thresholds=(0.5, 0.9, 0.99))]
+    assert counts == [2, 3, 4]
+
+
+def test_sampled_replicates_follow_match_probabilities():
+    linkage, records = _linkage()
+    replicates = sampled_replicates(linkage, records, n=400, seed=7)
+    linked_second = sum(
+        r.set_index(["source", "record_id"]).loc[("a", "2"), "entity_id"]
+        == r.set_index(["source", "record_id"]).loc[("b", "2"), "entity_id"] for r in replicates)
+    assert 0.5 < linked_second / 400 < 0.7  # linked with probability 0.6
+    assert sampled_replicates(linkage, records, n=3, seed=1)[0].equals(sampled_replicates(linkage, records, n=3, seed=1)[0])
