@@ -147,7 +147,8 @@ class CaptureTable:
     def select(self, lists: Sequence[str], name: str | None = None) -> CaptureTable:
         """The table restricted to some lists (people seen only on the others drop out)."""
         index = [self.lists.index(x) for x in lists]
-        return CaptureTable.build(lists, self.patterns[:, index], self.counts,
+        seen = self.patterns[:, index].sum(axis=1) > 0
+        return CaptureTable.build(lists, self.patterns[seen][:, index], self.counts[seen],
                                   name=self.name if name is None else name)
 
     def digest(self) -> str:

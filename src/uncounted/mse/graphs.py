@@ -93,7 +93,7 @@ def parse_graph(spec: str, lists: Sequence[str]) -> DecomposableGraph:
         raise BadInput(f"graph '{spec}' is not written as cliques in brackets, such as [A,B][B,C]")
     cliques = []
     for block in blocks:
-        members = _members(block, lists, spec)
+        members = generator_members(block, lists, spec)
         cliques.append(tuple(sorted(set(members))))
     edges = {pair for clique in cliques for pair in itertools.combinations(clique, 2)}
     graph = graph_from_edges(len(lists), sorted(edges))
@@ -104,10 +104,11 @@ def parse_graph(spec: str, lists: Sequence[str]) -> DecomposableGraph:
     return graph
 
 
-def _members(block: str, lists: Sequence[str], spec: str) -> list[int]:
+def generator_members(block: str, lists: Sequence[str], spec: str) -> list[int]:
+    """Positions of the lists named inside one bracket of a generating class (names, or 1-based positions)."""
     tokens = [t for t in re.split(r"[,\s]+", block.strip()) if t]
     if not tokens:
-        raise BadInput(f"graph '{spec}' has an empty clique []")
+        raise BadInput(f"'{spec}' has an empty term []")
     if len(tokens) == 1 and tokens[0] not in lists and tokens[0].isdigit() and len(lists) <= 9:
         tokens = list(tokens[0])  # positional shorthand: [123] means lists 1, 2 and 3
     index = []
@@ -117,6 +118,6 @@ def _members(block: str, lists: Sequence[str], spec: str) -> list[int]:
         elif token.isdigit() and 1 <= int(token) <= len(lists):
             index.append(int(token) - 1)
         else:
-            raise BadInput(f"graph '{spec}' names '{token}', which is not one of the lists "
+            raise BadInput(f"'{spec}' names '{token}', which is not one of the lists "
                            f"{', '.join(lists)}")
     return index
