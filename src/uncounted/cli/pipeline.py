@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from uncounted.cli.common import WorkspaceOption, console, progress
+from uncounted.cli.common import WorkspaceOption, bench_app, console, progress
 from uncounted.errors import BadInput
 
 class ExportKind(str, Enum):
@@ -134,6 +135,37 @@ def report(
     console.print(f"report: {path}", highlight=False)
 
 
+def bench_linkage(
+    populations: str = typer.Option("17700", "--populations",
+                                    help="Comma-separated simulated population sizes to link."),
+    febrl: bool = typer.Option(True, "--febrl/--no-febrl", help="Also run FEBRL4 (link) and FEBRL3 (dedupe)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Linkage quality (pairwise and B-cubed F1, blocking recall) and time on FEBRL and simulated lists."""
+    import json
+    import platform
+
+    from rich.table import Table
+
+    from uncounted.bench import linkage as bench
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    results = [bench.febrl("febrl4"), bench.febrl("febrl3")] if febrl else []
+    results += [bench.simulated(int(p)) for p in populations.split(",") if p.strip()]
+    machine = {"python": platform.python_version(), "cores": os.cpu_count(), "machine": platform.machine()}
+    if as_json:
+        console.print_json(json.dumps({"machine": machine, "results": results}))
+        return
+    table = Table("data", "records", "seconds", "pairwise F1", "B-cubed F1", "blocking recall", "people found/true")
+    for r in results:
+        recall = r.get("blocking_recall")
+        table.add_row(r["dataset"], f"{r['records']:,}", f"{r['seconds']:.1f}", f"{r['pairwise_f1']:.4f}",
+                      f"{r['bcubed_f1']:.4f}", "" if recall is None else f"{recall:.4f}",
+                      f"{r['n_entities']:,}/{r['n_true_people']:,}")
+    console.print(table)
+    console.print(f"machine: {machine}", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the pipeline commands to the root app."""
     app.command()(demo)
@@ -141,3 +173,4 @@ def register(app: typer.Typer) -> None:
     app.command()(link)
     app.command()(report)
     app.command()(export)
+    bench_app.command("linkage")(bench_linkage)

@@ -8,6 +8,7 @@ implementation); the run's settings, seed and trained model are returned so it c
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,19 +47,26 @@ def link_records(records: pd.DataFrame, *, threshold: float = 0.9, seed: int = 1
     and the diagnostics say so.
     """
     _check(records)
-    rules = rules or ClusterRules(threshold=threshold)
-    table = linkage_table(records)
+    return link_table(linkage_table(records), splink_settings(), train=train_unsupervised,
+                      rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend)
+
+
+def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], None],
+               rules: ClusterRules, seed: int = 1, backend: str = "duckdb") -> Linkage:
+    """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings.
+
+    The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own settings.
+    """
     sources = sorted(table["source_dataset"].unique())
-    settings = splink_settings()
-    if len(sources) == 1:
-        settings["link_type"] = "dedupe_only"
+    settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
     linker = _linker(table, sources, settings, backend)
-    _train(linker, seed)
+    train(linker, seed)
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
-    entities, splits = cluster(records[["source", "record_id"]].astype(str), pairs, rules)
+    keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
+    entities, splits = cluster(keys, pairs, rules)
     diagnostics = {
-        "n_records": len(records),
+        "n_records": len(table),
         "n_sources": len(sources),
         "n_entities": int(entities["entity_id"].nunique()),
         "n_candidate_pairs": len(pairs),
@@ -103,7 +111,8 @@ def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], b
     return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
 
 
-def _train(linker: Any, seed: int) -> None:
+def train_unsupervised(linker: Any, seed: int) -> None:
+    """Prior from rules that catch only matches; u by random sampling; m by EM on blocks (Splink)."""
     from splink import block_on
 
     training = linker.training
