@@ -56,3 +56,20 @@ def test_report_has_its_sections_and_no_outside_url(run):
         assert section in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
     assert html.count("<svg") >= 4
+
+
+def test_report_renders_as_pdf(run, tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    from uncounted.report.pdf import write_pdf
+
+    root, _, _ = run
+    pdf = write_pdf((root / "ws" / "report.html").read_text(), tmp_path / "report.pdf")
+    if shutil.which("pdftoppm") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftoppm (Debian poppler-utils) is missing under CI")
+        pytest.skip("pdftoppm (Debian poppler-utils) is not installed")
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page*.png"))) >= 2

@@ -115,8 +115,9 @@ def export(
 def report(
     workspace: Path = WorkspaceOption,
     out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: report.html in the workspace)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write the report as PDF beside the HTML."),
 ) -> None:
-    """Estimate from the workspace's capture histories and write the self-contained HTML report."""
+    """Estimate from the workspace's capture histories and write the self-contained HTML (and PDF) report."""
     from uncounted.link.captures import list_columns
     from uncounted.link.io import load_linkage
     from uncounted.pipeline import REPORT_FILE, captures_workspace, estimate_workspace
@@ -132,7 +133,12 @@ def report(
         path = write_report(ReportInput(sources=list_sources(ws), linkage=linkage, histories=histories,
                                         lists=list_columns(histories), estimate=main, sensitivity=sensitivity),
                             out or ws.path / REPORT_FILE)
-    console.print(f"report: {path}", highlight=False)
+        if pdf:
+            from uncounted.report.pdf import write_pdf
+
+            step("writing the PDF")
+            write_pdf(path.read_text(encoding="utf-8"), path.with_suffix(".pdf"))
+    console.print(f"report: {path}" + (f" and {path.with_suffix('.pdf')}" if pdf else ""), highlight=False)
 
 
 def bench_linkage(
