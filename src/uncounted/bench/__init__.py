@@ -1,1 +1,1 @@
-"""Benchmarks behind `uncounted bench`: speed and quality figures recorded in benchmarks/RESULTS.md."""
+"""Benchmarks behind `uncounted bench ...`: each measures one stage against the targets of its issue."""

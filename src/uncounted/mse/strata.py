@@ -23,7 +23,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from scipy import signal
 
 from uncounted.errors import BadInput, UncountedError
 from uncounted.mse.capture import CaptureTable
@@ -116,7 +115,7 @@ def _dga_total(posteriors: list[Any], n_observed: int, hashes: str) -> Estimate:
 
     probability = posteriors[0].probability
     for post in posteriors[1:]:
-        probability = signal.convolve(probability, post.probability)  # FFT when large; exact up to rounding
+        probability = _convolve(probability, post.probability)
     probability = np.clip(probability, 0, None)
     probability /= probability.sum()
     total = DgaPosterior(lists=posteriors[0].lists, n_observed=n_observed,
@@ -128,6 +127,13 @@ def _dga_total(posteriors: list[Any], n_observed: int, hashes: str) -> Estimate:
         result.extras.pop(key)
     result.extras["total"] = "exact convolution of the strata's posteriors of the number missing"
     return result
+
+
+def _convolve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distribution of the sum of two independent counts, by FFT (exact up to rounding near 1e-16)."""
+    size = a.size + b.size - 1
+    fft_size = 1 << (size - 1).bit_length()
+    return np.fft.irfft(np.fft.rfft(a, fft_size) * np.fft.rfft(b, fft_size), fft_size)[:size]
 
 
 def _draws_total(method: str, estimates: list[Estimate], n_observed: int, hashes: str) -> Estimate:
