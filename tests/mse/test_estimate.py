@@ -28,6 +28,7 @@ def test_dga_through_the_dispatcher_drops_unset_options_and_ignores_a_seed():
         (KOSOVO, "loglinear", {"model": "[EXH,ABA][OSCE,UN]"}, "'UN'"),
         (KOSOVO, "loglinear", {"model": "[15]"}, "'5'"),
         (KOSOVO, "loglinear", {"model": "[12]", "criterion": "aic"}, "not both"),
+        (KOSOVO, "loglinear", {"criterion": "deviance"}, "aic or bic"),
     ],
 )
 def test_dispatcher_refuses_bad_requests(table, method, options, words):

@@ -88,3 +88,15 @@ def test_mle_total_adds_delta_method_variances_on_the_log_scale(monkeypatch):
     assert result.estimate == n1 + n2 + 140
     assert result.lower == pytest.approx(n1 + n2 + 140 * math.exp(-z * math.sqrt(var) / 140))
     assert result.upper == pytest.approx(n1 + n2 + 140 * math.exp(z * math.sqrt(var) / 140))
+
+
+def test_a_stratum_without_an_upper_limit_leaves_the_total_without_one(monkeypatch):
+    some = {k: v for k, v in tables().items() if k != "east"}
+    n1, n2 = some["north"].n_observed, some["south"].n_observed
+    intervals = {"north": (n1 + 100, n1 + 50, math.nan), "south": (n2 + 40, n2 + 20, n2 + 80)}
+    monkeypatch.setattr(strata_module, "estimate", fake({}, intervals))
+    result = estimate_strata(some, "loglinear")
+    assert result.estimate == n1 + n2 + 140
+    assert result.upper == math.inf
+    assert result.lower == n1 + n2 + 70
+    assert any("no upper limit" in w for w in result.warnings)

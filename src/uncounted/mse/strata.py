@@ -154,7 +154,9 @@ def _interval_total(method: str, estimates: list[Estimate], n_observed: int, has
     missing = np.array([e.estimate - e.n_observed for e in estimates], dtype=np.float64)
     variances = []
     for e, n0 in zip(estimates, missing, strict=True):
-        low, high = e.lower - e.n_observed, e.upper - e.n_observed
+        # A limit that could not be found (NaN) is no limit: 0 below, unbounded above.
+        low = e.lower - e.n_observed if np.isfinite(e.lower) else 0.0
+        high = e.upper - e.n_observed if np.isfinite(e.upper) else np.inf
         if not np.isfinite(high):
             variances.append(np.inf)
         elif n0 > 0 and low > 0:
@@ -165,8 +167,11 @@ def _interval_total(method: str, estimates: list[Estimate], n_observed: int, has
     sd = float(np.sqrt(np.sum(variances)))
     warnings = []
     if not np.isfinite(sd):
-        lower, upper = np.nan, np.inf
-        warnings.append("a stratum's interval has no upper limit, so the total has none")
+        # Conservative lower limit: every stratum at its own lower limit.
+        lower = sum(e.lower if np.isfinite(e.lower) else e.n_observed for e in estimates)
+        upper = np.inf
+        warnings.append("a stratum's interval has no upper limit, so the total has none; its lower limit is "
+                        "the sum of the strata's lower limits")
     elif n0 > 0:
         lower = n_observed + n0 * np.exp(-Z95 * sd / n0)
         upper = n_observed + n0 * np.exp(Z95 * sd / n0)
