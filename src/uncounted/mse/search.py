@@ -1,0 +1,226 @@
+"""Choose a log-linear model by AIC or BIC among hierarchical models, as Rcapture's closedpMS.t does.
+
+Every model keeps all main effects and may add interaction terms up to `max_order` lists, respecting hierarchy
+(a term only with all the terms below it; Fienberg 1972). `exhaustive` fits every such model (6,212 on five
+lists up to 3-way terms; closedpMS.t enumerates the same set); `stepwise` starts from Mt and moves to the best
+neighbour (one term added or one highest-order term removed) while the criterion improves, for any number of
+lists. Models that cannot be estimated (see `uncounted.mse.identifiability`) are skipped and counted.
+
+Candidates are fitted with the hand-written Newton solver of `uncounted.mse.loglinear` (no interval); the
+chosen model is then refitted by `loglinear()` for the reported figures and its profile interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from uncounted.errors import BadInput
+from uncounted.mse.capture import CaptureTable
+from uncounted.mse.identifiability import check_design
+from uncounted.mse.loglinear import PoissonFit, fit_constrained, fit_poisson, loglinear, poisson_loglik
+from uncounted.mse.models import Design, Model, design_matrix, hierarchical_terms, parse_model
+from uncounted.mse.result import Estimate
+
+_CRITERIA = ("aic", "bic")
+_METHODS = ("exhaustive", "stepwise")
+#: Candidates listed in `extras["models"]`.
+_LISTED = 10
+_MAX_EXHAUSTIVE_LISTS = 5
+#: Relative change of deviance at which candidate fits stop (R's glm stops at 1e-8).
+_SEARCH_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One fitted candidate model: its hierarchical set of interaction terms and figures."""
+
+    terms: frozenset[tuple[int, ...]]
+    aic: float
+    bic: float
+    estimate: float
+    df: int
+
+
+def search_loglinear(table: CaptureTable, *, criterion: str = "bic", method: str = "exhaustive",
+                     max_order: int = 3, heterogeneity: str | None = None) -> Estimate:
+    """The best hierarchical log-linear model by `criterion`, as a full `loglinear()` estimate.
+
+    `extras["models"]` lists the best candidates ({model, aic, bic, estimate, df}), best first.
+    """
+    table.validate()
+    if criterion not in _CRITERIA:
+        raise BadInput(f"unknown model-selection criterion '{criterion}'; use aic or bic")
+    if method not in _METHODS:
+        raise BadInput(f"unknown model-search method '{method}'; use exhaustive or stepwise")
+    k = table.n_lists
+    if not 1 <= max_order <= max(k - 1, 1):
+        raise BadInput(f"the highest interaction order must be between 1 and {max(k - 1, 1)} for {k} lists; "
+                       f"got {max_order}")
+    if method == "exhaustive" and k > _MAX_EXHAUSTIVE_LISTS:
+        raise BadInput(f"an exhaustive model search is for up to {_MAX_EXHAUSTIVE_LISTS} lists; this table "
+                       f"has {k}: use the stepwise search")
+    base = _heterogeneity_model(heterogeneity, table.lists)
+    scorer = _Scorer(table, base, criterion, max_order)
+    if method == "exhaustive":
+        for terms in hierarchical_models(k, max_order):
+            scorer.score(terms)
+    else:
+        _stepwise(scorer, k, max_order)
+    ranked = sorted(scorer.fitted.values(), key=lambda c: (getattr(c, criterion), -c.df))
+    if not ranked:
+        raise BadInput("no log-linear model in the search can be estimated from this table")
+    best = loglinear(table, scorer.model(ranked[0].terms))
+    best.extras["models"] = [
+        {"model": scorer.model(c.terms).label(table.lists), "aic": c.aic, "bic": c.bic,
+         "estimate": c.estimate, "df": c.df}
+        for c in ranked[:_LISTED]
+    ]
+    best.extras["search"] = {"criterion": criterion, "method": method, "max_order": max_order,
+                             "fitted": len(ranked), "skipped": scorer.skipped}
+    best.settings.update({"search": method, "criterion": criterion, "max_order": max_order,
+                          "heterogeneity": base.heterogeneity and base.label(table.lists)})
+    if scorer.skipped:
+        best.warnings.append(f"{scorer.skipped} of {scorer.skipped + len(ranked)} candidate models were "
+                             "skipped because they cannot be estimated from this table (not identifiable, "
+                             "or no maximum-likelihood estimate)")
+    return best
+
+
+def hierarchical_models(lists_count: int, max_order: int) -> Iterator[frozenset[tuple[int, ...]]]:
+    """Every hierarchical set of interaction terms of order 2..max_order (main effects always in)."""
+
+    def extend(present: frozenset[tuple[int, ...]], order: int) -> Iterator[frozenset[tuple[int, ...]]]:
+        if order > max_order:
+            yield present
+            return
+        candidates = [term for term in combinations(range(lists_count), order)
+                      if order == 2 or all(sub in present for sub in combinations(term, order - 1))]
+        for size in range(len(candidates) + 1):
+            for chosen in combinations(candidates, size):
+                yield from extend(present | frozenset(chosen), order + 1)
+
+    yield from extend(frozenset(), 2)
+
+
+class _Scorer:
+    """Fits candidates once each and keeps their figures, reusing one bank of design columns.
+
+    Every candidate's design is a choice of columns of the bank (intercept, list effects, every interaction up
+    to `max_order`, heterogeneity columns). If the bank has full column rank, so has every choice of its
+    columns, and likewise on the positive cells (where full rank means the MLE exists, see
+    `uncounted.mse.identifiability`); then no candidate needs its own checks. When some interaction has no
+    one observed (structural zeros), candidates differ in their cells, so each is built and checked alone.
+    """
+
+    def __init__(self, table: CaptureTable, base: Model, criterion: str, max_order: int) -> None:
+        self.table, self.base, self.criterion = table, base, criterion
+        self.full = table.full_counts()
+        self.n = table.n_observed
+        self.fitted: dict[frozenset[tuple[int, ...]], Candidate] = {}
+        self.rejected: set[frozenset[tuple[int, ...]]] = set()
+        k = table.n_lists
+        everything = Model(terms=tuple(hierarchical_terms(k, max_order)), heterogeneity=base.heterogeneity,
+                           theta=base.theta)
+        bank = design_matrix(everything, table.lists, self.full)
+        self.empty = set(bank.impossible)
+        if not self.empty:
+            self.bank = bank.matrix
+            self.y = self.full[bank.cells].astype(np.float64)
+            positive = self.y > 0
+            self.fixed = list(range(1 + k))
+            self.het = [i for i, name in enumerate(bank.names) if i > k and ":" not in name]
+            self.column = {term: 1 + k + i for i, term in enumerate(hierarchical_terms(k, max_order))}
+            self.eta = bank.eta
+            self.rank_ok = np.linalg.matrix_rank(self.bank) == self.bank.shape[1]
+            self.exists_ok = np.linalg.matrix_rank(self.bank[positive]) == self.bank.shape[1]
+            mt = fit_poisson(self.bank[:, self.fixed], self.y)
+            self.start = np.zeros(self.bank.shape[1])
+            self.start[self.fixed] = mt.coef
+
+    @property
+    def skipped(self) -> int:
+        return len(self.rejected)
+
+    def model(self, terms: frozenset[tuple[int, ...]]) -> Model:
+        return Model(terms=tuple(terms), heterogeneity=self.base.heterogeneity, theta=self.base.theta)
+
+    def score(self, terms: frozenset[tuple[int, ...]]) -> Candidate | None:
+        if terms in self.fitted:
+            return self.fitted[terms]
+        if terms in self.rejected:
+            return None
+        candidate = self._score_alone(terms) if self.empty else self._score_from_bank(terms)
+        if candidate is None:
+            self.rejected.add(terms)
+        else:
+            self.fitted[terms] = candidate
+        return candidate
+
+    def _score_alone(self, terms: frozenset[tuple[int, ...]]) -> Candidate | None:
+        design = design_matrix(self.model(terms), self.table.lists, self.full)
+        if not check_design(design, self.full, self.table.lists).identifiable:
+            return None
+        y = self.full[design.cells].astype(np.float64)
+        kept, _, fit = fit_constrained(design.matrix, y, design.eta, tol=_SEARCH_TOLERANCE)
+        return self._candidate(terms, y, fit, len(kept))
+
+    def _score_from_bank(self, terms: frozenset[tuple[int, ...]]) -> Candidate | None:
+        columns = self.fixed + sorted(self.column[t] for t in terms) + self.het
+        X = self.bank[:, columns]
+        p = len(columns)
+        if not self.rank_ok and np.linalg.matrix_rank(X) < p:
+            return None
+        if not self.exists_ok:
+            design = Design(matrix=X, names=("",) * p, cells=np.arange(1, len(self.y) + 1),
+                            eta=self.eta[columns], impossible=())
+            if not check_design(design, self.full, self.table.lists).identifiable:
+                return None
+        start = self.start[columns]
+        kept, _, fit = fit_constrained(X, self.y, self.eta[columns], start=start, tol=_SEARCH_TOLERANCE)
+        return self._candidate(terms, self.y, fit, len(kept))
+
+    def _candidate(self, terms: frozenset[tuple[int, ...]], y: np.ndarray, fit: object,
+                   rank: int) -> Candidate | None:
+        assert isinstance(fit, PoissonFit)
+        if not fit.converged:
+            return None
+        aic = -2.0 * poisson_loglik(y, fit.mu) + 2.0 * rank
+        return Candidate(terms=terms, aic=aic, bic=aic + (math.log(self.n) - 2.0) * rank,
+                         estimate=self.n + math.exp(fit.coef[0]), df=len(y) - rank)
+
+
+def _stepwise(scorer: _Scorer, lists_count: int, max_order: int) -> None:
+    """Greedy moves from Mt: add one term whose sub-terms are all present, or drop one highest-order term."""
+    current: frozenset[tuple[int, ...]] = frozenset()
+    best = scorer.score(current)
+    value = math.inf if best is None else getattr(best, scorer.criterion)
+    while True:
+        moves = [current | {term} for order in range(2, max_order + 1)
+                 for term in combinations(range(lists_count), order)
+                 if term not in current and all(sub in current for sub in combinations(term, order - 1)
+                                                if len(sub) >= 2)]
+        moves += [current - {term} for term in current
+                  if not any(set(term) < set(other) for other in current)]
+        scored = [(getattr(c, scorer.criterion), len(move), move) for move in moves
+                  if (c := scorer.score(move)) is not None]
+        if not scored:
+            return
+        step_value, _, step = min(scored, key=lambda s: (s[0], s[1]))
+        if step_value >= value - 1e-9:
+            return
+        current, value = step, step_value
+
+
+def _heterogeneity_model(heterogeneity: str | None, lists: tuple[str, ...]) -> Model:
+    if heterogeneity is None:
+        return Model()
+    spec = heterogeneity if heterogeneity.lower().startswith("mth") else f"Mth-{heterogeneity}"
+    model = parse_model(spec, lists)
+    if model.terms or model.heterogeneity is None:
+        raise BadInput(f"heterogeneity '{heterogeneity}' should be one of Chao, Poisson2, Darroch, Gamma3.5")
+    return model
