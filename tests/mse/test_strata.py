@@ -100,3 +100,8 @@ def test_a_stratum_without_an_upper_limit_leaves_the_total_without_one(monkeypat
     assert result.upper == math.inf
     assert result.lower == n1 + n2 + 70
     assert any("no upper limit" in w for w in result.warnings)
+
+
+def test_a_wrong_option_is_refused_once_for_all_strata():
+    with pytest.raises(BadInput, match="^option K does not apply to method dga"):
+        estimate_strata(tables(), "dga", K=5)

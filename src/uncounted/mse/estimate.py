@@ -59,15 +59,7 @@ def estimate(table: CaptureTable, method: str, **options: Any) -> Estimate:
 
 def prepare(table: CaptureTable, method: str, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Check the table and the options for `method`; return the method's name and the options to pass on."""
-    method = str(method).strip().lower()
-    if method not in METHODS:
-        raise BadInput(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
-    options = {k: v for k, v in options.items() if v is not None}
-    if method != "lcmcr":
-        options.pop("seed", None)  # deterministic methods: a seed changes nothing, so it is not an error
-    unknown = sorted(set(options) - OPTIONS[method])
-    if unknown:
-        raise BadInput(f"option {', '.join(unknown)} does not apply to method {method}")
+    method, options = check_options(method, options)
     if method == "lcmcr" and table.n_lists < 3:
         raise BadInput(f"LCMCR needs at least 3 lists; this table has {table.n_lists}")
     if method == "dga" and not 3 <= table.n_lists <= 5:
@@ -87,6 +79,20 @@ def prepare(table: CaptureTable, method: str, options: dict[str, Any]) -> tuple[
             if str(options["criterion"]).lower() not in ("aic", "bic"):
                 raise BadInput(f"the search criterion must be aic or bic; got '{options['criterion']}'")
             options["criterion"] = str(options["criterion"]).lower()
+    return method, options
+
+
+def check_options(method: str, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The method's canonical name and its options without unset ones; refuse unknown methods and options."""
+    method = str(method).strip().lower()
+    if method not in METHODS:
+        raise BadInput(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
+    options = {k: v for k, v in options.items() if v is not None}
+    if method != "lcmcr":
+        options.pop("seed", None)  # deterministic methods: a seed changes nothing, so it is not an error
+    unknown = sorted(set(options) - OPTIONS[method])
+    if unknown:
+        raise BadInput(f"option {', '.join(unknown)} does not apply to method {method}")
     return method, options
 
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from uncounted.errors import BadInput, UncountedError
 from uncounted.mse.capture import CaptureTable
-from uncounted.mse.estimate import estimate, prepare
+from uncounted.mse.estimate import check_options, estimate, prepare
 from uncounted.mse.result import Estimate
 
 Z95 = 1.959963984540054
@@ -36,13 +36,9 @@ def estimate_strata(tables: Mapping[str, CaptureTable], method: str, **options: 
     """Estimate each stratum with `method`, report it in `extras["strata"]`, and total the estimable ones."""
     if not tables:
         raise BadInput("there are no strata to estimate")
-    method = str(method).strip().lower()
-    options = dict(options)
-    if method == "lcmcr":
-        if options.get("seed") is None:
-            options["seed"] = secrets.randbelow(2**31)  # recorded in the result, so the run can be repeated
-    else:
-        options.pop("seed", None)
+    method, options = check_options(method, options)  # a wrong method or option is everyone's problem
+    if method == "lcmcr" and options.get("seed") is None:
+        options["seed"] = secrets.randbelow(2**31)  # recorded in the result, so the run can be repeated
     seeds = _stratum_seeds(options.get("seed"), len(tables))
     rows: list[dict[str, Any]] = []
     done: dict[str, tuple[Estimate, Any]] = {}
@@ -58,6 +54,8 @@ def estimate_strata(tables: Mapping[str, CaptureTable], method: str, **options: 
         else:
             row.update(estimate=result.estimate, lower=result.lower, upper=result.upper, seed=result.seed,
                        warnings=list(result.warnings))
+            if result.diagnostics:
+                row["diagnostics"] = result.diagnostics
             if "model" in result.extras:
                 row["model"] = result.extras["model"]
             if result.extras.get("graph_weights"):
