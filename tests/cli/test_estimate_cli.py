@@ -73,6 +73,16 @@ def test_loglinear_model_by_name(monkeypatch, capsys, kosovo_csv):
     assert json.loads(out)["estimate"] == pytest.approx(10356.5, abs=0.5)
 
 
+def test_lcmcr_options_reach_the_sampler(monkeypatch, capsys, kosovo_csv):
+    pytest.importorskip("uncounted.mse.lcmcr")
+    code, out, err = run(monkeypatch, capsys, kosovo_csv, "--method", "lcmcr", "--K", "4", "--burnin", "300",
+                         "--samples", "50", "--thin", "2", "--seed", "9", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["method"] == "lcmcr" and data["seed"] == 9
+    assert data["lower"] <= data["estimate"] <= data["upper"]
+
+
 def bad_tables(tmp_path):
     four = ["A", "B", "C", "D", "count"]
     six = ["A", "B", "C", "D", "E", "F", "count"]

@@ -105,3 +105,15 @@ def test_a_stratum_without_an_upper_limit_leaves_the_total_without_one(monkeypat
 def test_a_wrong_option_is_refused_once_for_all_strata():
     with pytest.raises(BadInput, match="^option K does not apply to method dga"):
         estimate_strata(tables(), "dga", K=5)
+
+
+def test_lcmcr_strata_sum_their_draws():
+    pytest.importorskip("uncounted.mse.lcmcr")
+    some = {k: v for k, v in tables().items() if k != "east"}
+    result = estimate_strata(some, "lcmcr", K=4, burnin=300, samples=60, thin=2, seed=5)
+    rows = result.extras["strata"]
+    assert [row["status"] for row in rows] == ["estimated", "estimated"]
+    assert len(result.draws) == 60
+    assert result.lower <= result.estimate <= result.upper
+    assert result.n_observed == sum(t.n_observed for t in some.values())
+    assert result.draws.min() >= result.n_observed
