@@ -47,8 +47,11 @@ class Candidate:
 
 
 def search_loglinear(table: CaptureTable, *, criterion: str = "bic", method: str = "exhaustive",
-                     max_order: int = 3, heterogeneity: str | None = None) -> Estimate:
+                     max_order: int = 3, heterogeneity: str | None = None, interval: bool = True) -> Estimate:
     """The best hierarchical log-linear model by `criterion`, as a full `loglinear()` estimate.
+
+    `heterogeneity` (Chao, Poisson2, Darroch, Gamma3.5) adds that term to every candidate, as closedpMS.t's
+    `h` does; `interval=False` skips the profile interval of the chosen model.
 
     `extras["models"]` lists the best candidates ({model, aic, bic, estimate, df}), best first.
     """
@@ -74,7 +77,7 @@ def search_loglinear(table: CaptureTable, *, criterion: str = "bic", method: str
     ranked = sorted(scorer.fitted.values(), key=lambda c: (getattr(c, criterion), -c.df))
     if not ranked:
         raise BadInput("no log-linear model in the search can be estimated from this table")
-    best = loglinear(table, scorer.model(ranked[0].terms))
+    best = loglinear(table, scorer.model(ranked[0].terms), interval=interval)
     best.extras["models"] = [
         {"model": scorer.model(c.terms).label(table.lists), "aic": c.aic, "bic": c.bic,
          "estimate": c.estimate, "df": c.df}
