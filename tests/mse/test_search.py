@@ -89,3 +89,14 @@ def test_exhaustive_search_is_for_up_to_five_lists():
     with pytest.raises(BadInput, match="stepwise"):
         search_loglinear(six)
     assert search_loglinear(six, method="stepwise", max_order=2, interval=False).estimate > six.n_observed
+
+
+def test_search_over_a_table_with_an_empty_overlap_builds_each_candidate_alone():
+    no_ac = CaptureTable.from_patterns(["A", "B", "C"], {"100": 40, "010": 30, "001": 20, "110": 6, "011": 8})
+    best = search_loglinear(no_ac, max_order=2, interval=False)
+    assert best.extras["search"]["fitted"] + best.extras["search"]["skipped"] == 8
+    with_ac = [m for m in best.extras["models"] if "13" in m["model"]]
+    assert with_ac, "models with the empty A:C interaction are fitted with it as a structural zero"
+    for candidate in with_ac:
+        full = loglinear(no_ac, candidate["model"], interval=False)
+        assert candidate["estimate"] == pytest.approx(full.estimate, rel=1e-7)

@@ -134,7 +134,9 @@ def profile_interval(design: Design, y: np.ndarray, n_observed: int, n_hat: floa
     """Profile the multinomial likelihood in N (closedpCI.t; Cormack 1992), as the module docstring says.
 
     closedpCI.t approximates the constant log(N!/(N-n)!) by Stirling's formula when N > 100; the exact value
-    (through log-gamma) is used here. The two differ by less than 1/(12 (N - n)) in log-likelihood.
+    (through log-gamma) is used here. The two differ by less than 1/(12 (N - n)) in log-likelihood. Chao's
+    constraint (no negative eta) is applied at every N, as closedpCI.t does for m = "Mth", h = "Chao" (it
+    skips it when interactions are given through mX, which looks unintended; here it always applies).
     """
     X = np.vstack([design.matrix, np.zeros(design.matrix.shape[1])])
     X[-1, 0] = 1.0

@@ -135,9 +135,10 @@ class _Scorer:
             self.bank = bank.matrix
             self.y = self.full[bank.cells].astype(np.float64)
             positive = self.y > 0
+            terms = hierarchical_terms(k, max_order)
             self.fixed = list(range(1 + k))
-            self.het = [i for i, name in enumerate(bank.names) if i > k and ":" not in name]
-            self.column = {term: 1 + k + i for i, term in enumerate(hierarchical_terms(k, max_order))}
+            self.column = {term: 1 + k + i for i, term in enumerate(terms)}
+            self.het = list(range(1 + k + len(terms), bank.matrix.shape[1]))
             self.eta = bank.eta
             self.rank_ok = np.linalg.matrix_rank(self.bank) == self.bank.shape[1]
             self.exists_ok = np.linalg.matrix_rank(self.bank[positive]) == self.bank.shape[1]
