@@ -65,8 +65,8 @@ def fit_poisson(X: np.ndarray, y: np.ndarray, start: np.ndarray | None = None, m
 
     Written by hand because the profile likelihood and the model search fit thousands of tiny models (at
     most 2^k cells); statsmodels' per-fit overhead would dominate them, so statsmodels fits only the reported
-    model.
-    Starts like R's glm (mu = y + 0.1) unless given coefficients; halves a step that raises the deviance.
+    model. Starts like R's glm (mu = y + 0.1) unless given coefficients; halves a step that raises the
+    deviance.
     """
     if start is None:
         eta = np.log(y + 0.1)
