@@ -1,9 +1,58 @@
-"""Commands of this group are added as they are built; see the module docstring once filled in."""
+"""Workspace commands: `uncounted init WS` makes a workspace, `uncounted ingest FILE` imports a list into it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from uncounted.cli.common import WorkspaceOption, console, progress
+
+
+def init(workspace: Path = typer.Argument(..., help="Folder to create the workspace in (must not hold one).")) -> None:
+    """Create a workspace: uncounted.toml (settings), the store, and the originals folder."""
+    from uncounted.workspace import Workspace
+
+    ws = Workspace.create(workspace)
+    console.print(f"created workspace {ws.path} (store: {ws.section('store')['path']})", highlight=False, markup=False)
+
+
+def ingest(
+    file: Path = typer.Argument(..., help="Victim list: CSV (any delimiter; UTF-8, UTF-16 or Windows-1256), "
+                                          "XLSX or Parquet."),
+    source: str | None = typer.Option(None, "--source", help="Name of the list; default: the file's source "
+                                                              "column, else the file name."),
+    mapping: Path | None = typer.Option(None, "--map", help="Mapping file (TOML) from the file's own headers and "
+                                                            "values to canonical ones; see docs/mapping.md."),
+    quarantine: bool = typer.Option(False, "--quarantine", help="Import the valid rows and set invalid ones aside "
+                                                                "with their reasons (default: refuse the file)."),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """Import one victim list into the workspace's store, as one transaction; re-importing a file does nothing."""
+    from uncounted.ingest import ingest_file
+    from uncounted.workspace import Workspace
+
+    ws = Workspace.open(workspace)
+    with progress(f"reading {file.name}", total=None) as (bar, task):
+        def advance(done: int, total: int) -> None:
+            bar.update(task, description=f"writing records of {file.name}: {done:,} of {total:,}")
+
+        result = ingest_file(ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance)
+    if result.already_imported:
+        console.print(f"{file.name}: already imported (import {result.import_id}, {_count(result.n_records, 'record')})"
+                      "; nothing to do", highlight=False, markup=False)
+        return
+    console.print(f"{file.name}: {_count(result.n_records, 'record')} imported into {result.source}, "
+                  f"{result.n_quarantined:,} quarantined", highlight=False, markup=False)
+    for warning in result.warnings:
+        console.print(f"  note: {warning}", highlight=False, markup=False, style="yellow")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the root app."""
+    """Add `init` and `ingest` to the root app."""
+    app.command("init")(init)
+    app.command("ingest")(ingest)

@@ -1,0 +1,190 @@
+"""`ingest_file`: one victim list into the store, as one transaction, with its original kept byte for byte.
+
+The order matters. Everything that only needs the file (reading, mapping, file-level checks) happens before the
+store is touched. The transaction then claims the file's hash first — which also takes SQLite's write lock, so
+two processes importing at once queue rather than race — checks record_ids against the store, writes records and
+quarantine in bulk, and stages the original. The original gets its final name only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from uncounted.errors import BadInput
+from uncounted.ingest import fixity
+from uncounted.ingest.mapping import Mapping, apply_mapping, load_mapping
+from uncounted.ingest.quarantine import quarantine_rows, refuse
+from uncounted.ingest.read import RawTable, read_table
+from uncounted.ingest.validate import check_file, normalise, validate
+from uncounted.records import CANONICAL_FIELDS
+from uncounted.store.models import Import, Quarantined, records
+from uncounted.workspace import Workspace
+
+CHUNK = 50_000  # rows per executemany: big enough to be fast, small enough to report progress
+
+Progress = Callable[[int, int], None]  # (records written so far, records to write)
+
+
+@dataclass
+class ImportResult:
+    """What one call of `ingest_file` did (or found already done)."""
+
+    import_id: int
+    sources: tuple[str, ...]
+    sha256: str
+    n_rows: int
+    n_records: int
+    n_quarantined: int
+    already_imported: bool
+    warnings: list[str] = field(default_factory=list)
+    file: str = ""
+
+    @property
+    def source(self) -> str:
+        """The list's name, or the names joined when the file's source column holds several."""
+        return ", ".join(self.sources)
+
+
+def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, mapping: str | Path | None = None,
+                quarantine: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Import one CSV, XLSX or Parquet list into the workspace's store.
+
+    The source name is `source` if given, else the mapping's fixed `source`, else the file's `source` column
+    (per row), else the file's stem. Strict by default: any invalid row raises BadInput and nothing is written;
+    with `quarantine=True` valid rows are imported and invalid ones go to the quarantine table with reasons.
+    Re-importing the same bytes (same SHA-256) does nothing and says so.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise BadInput("no such file", file=file)
+    data = path.read_bytes()
+    sha256 = fixity.sha256_bytes(data)
+    rules = load_mapping(mapping)
+    done = _already_imported(ws, sha256, data, file)
+    if done is not None:
+        return done
+
+    raw = read_table(data, file, rules)
+    frame, origin, warnings = _canonical(raw, rules, path, source)
+    warnings = raw.warnings + warnings
+
+    name = fixity.original_name(sha256, path.name)
+    partial: Path | None = None
+    try:
+        with ws.session() as session:
+            connection = session.connection()
+            try:
+                import_id = connection.execute(insert(Import.__table__).values(
+                    sha256=sha256, file_name=path.name, original=name, size_bytes=len(data), format=raw.format,
+                    encoding=raw.encoding, delimiter=raw.delimiter, mapping_file=str(mapping or ""),
+                    mapping_sha256=rules.sha256, sources=[], warnings=[], imported_at=datetime.now(UTC),
+                )).inserted_primary_key[0]
+            except IntegrityError:
+                raise _Raced() from None
+            stored = _stored_ids(connection, frame["source"].unique().tolist())
+            clean, problems = validate(frame, raw.rows, date_formats=rules.date_formats, stored=stored)
+            if len(problems) and not quarantine:
+                raise refuse(problems, raw.rows, origin, file)
+            bad = np.zeros(len(clean), dtype=bool)
+            bad[problems["position"].to_numpy(dtype=int)] = True
+            good = clean.loc[~bad]
+            _insert_records(connection, good, raw.rows[~bad], import_id, progress)
+            entries = quarantine_rows(problems, raw.frame, raw.rows, clean, origin)
+            if entries:
+                connection.execute(insert(Quarantined.__table__), [{**e, "import_id": import_id} for e in entries])
+            sources = tuple(s for s in dict.fromkeys(clean["source"]) if s)
+            if entries:
+                warnings.append(f"{len(entries):,} rows quarantined")
+            connection.execute(update(Import.__table__).where(Import.__table__.c.id == import_id).values(
+                sources=list(sources), n_rows=len(clean), n_records=len(good), n_quarantined=len(entries),
+                warnings=warnings))
+            partial = fixity.stage_original(ws.originals, name, data)
+    except _Raced:
+        if partial is not None:
+            fixity.discard(partial)
+        done = _already_imported(ws, sha256, data, file)
+        assert done is not None  # the unique hash that refused our insert belongs to a committed import
+        return done
+    except BaseException:
+        if partial is not None:
+            fixity.discard(partial)
+        raise
+    fixity.publish(partial)
+    return ImportResult(import_id, sources, sha256, len(clean), len(good), len(entries), False, warnings, file)
+
+
+class _Raced(Exception):
+    """Another process committed the same file between our check and our insert."""
+
+
+def _canonical(raw: RawTable, rules: Mapping, path: Path, source: str | None
+               ) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+    """Map the file's columns, decide each row's source and record_id, and check the list as a whole."""
+    file = str(path)
+    frame, origin, warnings = apply_mapping(raw.frame, rules, file)
+    check_file(frame, file)
+    if source is not None:
+        if not source.strip():
+            raise BadInput("the source name is empty", file=file)
+        if "source" in frame.columns and (frame["source"] != source.strip()).any():
+            warnings.append(f"the file's own source column was replaced by --source '{source.strip()}'")
+        frame["source"] = source.strip()
+        origin["source"] = "--source"
+    elif "source" not in frame.columns:
+        frame["source"] = path.stem
+        origin["source"] = "(file name)"
+    if "record_id" not in frame.columns:
+        frame["record_id"] = pd.Series(raw.rows, index=frame.index).map("row-{}".format)
+        origin["record_id"] = "(row number)"
+        warnings.append("the file has no record_id column: records are numbered by their row ('row-2' is the "
+                        "first data row); these ids are stable only while the file's rows keep their order")
+    return normalise(frame, rules.values), origin, warnings
+
+
+def _already_imported(ws: Workspace, sha256: str, data: bytes, file: str) -> ImportResult | None:
+    """The earlier import of these exact bytes, with its original put back if a crash lost the rename."""
+    with ws.engine.connect() as connection:
+        row = connection.execute(select(Import.__table__).where(Import.__table__.c.sha256 == sha256)).mappings().first()
+    if row is None:
+        return None
+    kept = ws.originals / row["original"]
+    if not kept.is_file():
+        fixity.publish(fixity.stage_original(ws.originals, row["original"], data))
+    return ImportResult(row["id"], tuple(row["sources"]), sha256, row["n_rows"], row["n_records"],
+                        row["n_quarantined"], True, [f"already imported (import {row['id']}); nothing to do"], file)
+
+
+def _stored_ids(connection, sources: list[str]) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
+    """The record_ids already in the store for these sources, to refuse duplicates across imports."""
+    stored: dict[str, set[str]] = {}
+    column = records.c
+    for start in range(0, len(sources), 500):
+        query = select(column.source, column.record_id).where(column.source.in_(sources[start:start + 500]))
+        for found_source, record_id in connection.execute(query):
+            stored.setdefault(found_source, set()).add(record_id)
+    return stored
+
+
+def _insert_records(connection, frame: pd.DataFrame, rows: np.ndarray, import_id: int,  # type: ignore[no-untyped-def]
+                    progress: Progress | None) -> None:
+    """Bulk insert in chunks (one executemany each), inside the caller's transaction."""
+    fields = list(CANONICAL_FIELDS)
+    values = frame[fields].to_numpy(dtype=object)
+    statement = insert(records)
+    total = len(values)
+    for start in range(0, total, CHUNK):
+        chunk = values[start:start + CHUNK]
+        numbers = rows[start:start + CHUNK]
+        connection.execute(statement, [{"import_id": import_id, "row": int(n), **dict(zip(fields, v))}
+                                       for n, v in zip(numbers, chunk)])
+        if progress is not None:
+            progress(min(start + CHUNK, total), total)
