@@ -1,0 +1,149 @@
+"""Testimony in a workspace: import files in one transaction, read claims back, save findings.
+
+An import is all or nothing: every file is read and checked together with what the workspace already holds,
+originals are copied under `originals/<sha256>` only once everything has passed, and the rows are written in
+one transaction. A file whose bytes were imported before is skipped (its SHA-256 is on record).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from uncounted.store import testimony as tables
+from uncounted.testimony.corroborate import Finding
+from uncounted.testimony.io import read_file
+from uncounted.testimony.model import Account, Claim, Testimony, Witness
+from uncounted.workspace import Workspace
+
+
+@dataclass
+class ImportSummary:
+    witnesses: int = 0
+    accounts: int = 0
+    claims: int = 0
+    originals: int = 0
+    skipped: list[str] = field(default_factory=list)  # files imported before
+
+
+def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
+    """Import testimony files into the workspace; on any bad row nothing at all is written."""
+    summary = ImportSummary()
+    existing = load_testimony(ws)
+    with ws.session() as session:
+        known = set(session.scalars(select(tables.TestimonyImport.file_sha256)))
+    fresh: list[tuple[Path, str, Testimony]] = []
+    combined = existing
+    for path in paths:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
+        if digest and (digest in known or digest in {d for _, d, _ in fresh}):
+            summary.skipped.append(str(path))
+            continue
+        part = read_file(Path(path))
+        combined = combined.merged(part)
+        fresh.append((Path(path), digest, part))
+    combined.validate()
+    kept = _keep_originals(ws, [a for _, _, part in fresh for a in part.accounts.values()])
+    summary.originals = len(kept)
+    try:
+        with ws.session() as session:
+            for path, digest, part in fresh:
+                record = tables.TestimonyImport(file_name=path.name, file_sha256=digest,
+                                                imported_at=datetime.now(UTC), witnesses=len(part.witnesses),
+                                                accounts=len(part.accounts), claims=len(part.claims))
+                session.add(record)
+                session.flush()
+                for witness in part.witnesses.values():
+                    _add_witness(session, witness, record.id)
+                session.flush()
+                session.add_all(_account_row(a, record.id) for a in part.accounts.values())
+                session.flush()
+                session.add_all(_claim_row(c, record.id) for c in part.claims)
+                summary.witnesses += len(part.witnesses)
+                summary.accounts += len(part.accounts)
+                summary.claims += len(part.claims)
+    except BaseException:
+        for copy in kept:  # the store is unchanged, so the originals copied for it go too
+            copy.unlink(missing_ok=True)
+        raise
+    return summary
+
+
+def _keep_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
+    """Copy each original byte for byte to `originals/<sha256>`; return the copies made now."""
+    made = []
+    ws.originals.mkdir(exist_ok=True)
+    for account in accounts:
+        if account.original_path is None:
+            continue
+        target = ws.originals / account.original_sha256
+        if not target.exists():
+            temporary = target.with_suffix(".part")
+            shutil.copyfile(account.original_path, temporary)
+            temporary.replace(target)
+            made.append(target)
+    return made
+
+
+def _add_witness(session, witness: Witness, import_id: int) -> None:  # noqa: ANN001 - a SQLAlchemy Session
+    row = tables.TestimonyWitness(witness_id=witness.witness_id, role=witness.role,
+                                  reliability=witness.reliability, notes=witness.notes, import_id=import_id,
+                                  source_file=witness.file, source_row=witness.row)
+    session.add(row)
+    session.flush()
+    for name, value in witness.identity.items():
+        scheme, sealed = tables.seal_identity(value)
+        session.add(tables.TestimonyWitnessIdentity(witness_pk=row.id, field=name, scheme=scheme,
+                                                    sealed=sealed))
+
+
+def _account_row(account: Account, import_id: int) -> tables.TestimonyAccount:
+    return tables.TestimonyAccount(
+        account_id=account.account_id, witness_id=account.witness_id, kind=account.kind, date=account.date,
+        language=account.language, interviewer=account.interviewer, original=account.original,
+        original_sha256=account.original_sha256, reliability=account.reliability, notes=account.notes,
+        import_id=import_id, source_file=account.file, source_row=account.row)
+
+
+_CLAIM_FIELDS = ("claim_id", "account_id", "claim_type", "fact_key", "knowledge", "origin", "value", "low",
+                 "high", "unit", "date_from", "date_to", "place", "quote", "credibility", "resolution",
+                 "person_name", "person_sex", "person_age", "person_governorate")
+
+
+def _claim_row(claim: Claim, import_id: int) -> tables.TestimonyClaim:
+    return tables.TestimonyClaim(**{name: getattr(claim, name) for name in _CLAIM_FIELDS},
+                                 import_id=import_id, source_file=claim.file, source_row=claim.row)
+
+
+def load_testimony(ws: Workspace) -> Testimony:
+    """Witnesses (without identities), accounts and claims of a workspace, in import order."""
+    out = Testimony()
+    with ws.session() as session:
+        for w in session.scalars(select(tables.TestimonyWitness).order_by(tables.TestimonyWitness.id)):
+            out.witnesses[w.witness_id] = Witness(w.witness_id, w.role, w.reliability, w.notes, {},
+                                                  w.source_file, w.source_row)
+        for a in session.scalars(select(tables.TestimonyAccount).order_by(tables.TestimonyAccount.id)):
+            out.accounts[a.account_id] = Account(a.account_id, a.kind, a.witness_id, a.date, a.language,
+                                                 a.interviewer, a.original, a.original_sha256, a.reliability,
+                                                 a.notes, None, a.source_file, a.source_row)
+        for c in session.scalars(select(tables.TestimonyClaim).order_by(tables.TestimonyClaim.id)):
+            out.claims.append(Claim(**{name: getattr(c, name) for name in _CLAIM_FIELDS}, file=c.source_file,
+                                    row=c.source_row))
+    return out
+
+
+def save_findings(ws: Workspace, findings: list[Finding]) -> None:
+    """Replace the stored findings with this run's (a finding is only as current as its claims)."""
+    now = datetime.now(UTC)
+    with ws.session() as session:
+        session.execute(delete(tables.TestimonyFinding))
+        session.add_all(tables.TestimonyFinding(
+            finding_id=f.finding_id, fact_key=f.fact_key, status=f.status, standard=f.standard,
+            independent_sources=f.independent_sources, direct_sources=f.count("direct"),
+            detail=json.dumps(f.to_json(), ensure_ascii=False), judged_at=now) for f in findings)

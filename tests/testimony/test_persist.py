@@ -1,0 +1,84 @@
+"""Testimony in a workspace: one transaction, originals kept by hash, identities apart, re-import a no-op."""
+
+import hashlib
+
+import pytest
+from sqlalchemy import select
+
+from tests.testimony.factory import ACCOUNTS, claim, write_testimony
+from uncounted.errors import BadInput
+from uncounted.store import testimony as tables
+from uncounted.testimony.corroborate import corroborate
+from uncounted.testimony.persist import import_testimony, load_testimony, save_findings
+from uncounted.workspace import Workspace
+
+TRANSCRIPT = b"invented transcript \xd9\x85 bytes kept as they are\r\n"
+
+
+def _files(tmp_path, **tables_):
+    (tmp_path / "in").mkdir(exist_ok=True)
+    (tmp_path / "in" / "a1.txt").write_bytes(TRANSCRIPT)
+    accounts = [{**ACCOUNTS[0], "original": "a1.txt"}, *ACCOUNTS[1:]]
+    return write_testimony(tmp_path / "in", accounts=accounts, **tables_)
+
+
+def test_import_keeps_originals_identities_apart_and_reads_back(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    summary = import_testimony(ws, _files(tmp_path))
+    assert (summary.witnesses, summary.accounts, summary.claims, summary.originals) == (6, 6, 6, 1)
+    digest = hashlib.sha256(TRANSCRIPT).hexdigest()
+    assert (ws.originals / digest).read_bytes() == TRANSCRIPT
+    back = load_testimony(ws)
+    assert back.accounts["A1"].original_sha256 == digest
+    assert all(not w.identity for w in back.witnesses.values())
+    assert [c.claim_id for c in back.claims] == [f"C{i}" for i in range(1, 7)]
+    with ws.session() as session:
+        sealed = {row.field: (row.scheme, row.sealed) for row in
+                  session.scalars(select(tables.TestimonyWitnessIdentity))}
+        witness_columns = set(tables.TestimonyWitness.__table__.columns.keys())
+    assert sealed == {"protected_name": ("plain", b"Secret Name One"),
+                      "protected_contact": ("plain", b"secret-contact-1")}
+    assert not witness_columns & {"protected_name", "protected_contact", "protected_details"}
+
+
+def test_reimporting_the_same_bytes_is_a_no_op(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    paths = _files(tmp_path)
+    import_testimony(ws, paths)
+    again = import_testimony(ws, paths)
+    assert again.skipped == [str(p) for p in paths] and again.claims == 0
+    assert len(load_testimony(ws).claims) == 6
+
+
+def test_a_bad_row_leaves_the_workspace_as_it_was(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    paths = _files(tmp_path, claims=[claim("C1", "A1"), claim("C2", "A404")])
+    with pytest.raises(BadInput, match="account 'A404'") as caught:
+        import_testimony(ws, paths)
+    assert caught.value.row == 3
+    back = load_testimony(ws)
+    assert not back.witnesses and not back.accounts and not back.claims
+    assert list(ws.originals.iterdir()) == []
+
+
+def test_later_files_may_refer_to_earlier_imports_but_not_repeat_them(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    witnesses, accounts, _ = _files(tmp_path)
+    import_testimony(ws, [witnesses, accounts])
+    more = tmp_path / "more"
+    _, _, claims = write_testimony(more, claims=[claim("C1", "A1")])
+    assert import_testimony(ws, [claims]).claims == 1
+    _, _, repeat = write_testimony(tmp_path / "repeat", claims=[claim("C1", "A2")])
+    with pytest.raises(BadInput, match="claim 'C1' appears twice"):
+        import_testimony(ws, [repeat])
+
+
+def test_findings_are_saved_with_their_status(tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    import_testimony(ws, _files(tmp_path))
+    findings = corroborate(load_testimony(ws))
+    save_findings(ws, findings)
+    save_findings(ws, findings)  # a second run replaces the first
+    with ws.session() as session:
+        stored = {row.finding_id: row.status for row in session.scalars(select(tables.TestimonyFinding))}
+    assert stored == {f.finding_id: f.status for f in findings}
