@@ -51,12 +51,15 @@ def check_identifiable(table: CaptureTable, model: str | Model) -> Identifiabili
 
 def check_design(design: Design, full_counts: np.ndarray,
                  lists: tuple[str, ...] | list[str]) -> Identifiability:
-    """The two checks on a design already built (the model search reuses it)."""
-    X = design.matrix
-    y = np.asarray(full_counts, dtype=np.float64)[design.cells]
-    columns = X.shape[1]
+    """The two checks on a design already built."""
     note = structural_zero_note(design, lists)
-    note = f". {note}" if note else ""
+    y = np.asarray(full_counts, dtype=np.float64)[design.cells]
+    return check_matrix(design.matrix, y, f". {note}" if note else "")
+
+
+def check_matrix(X: np.ndarray, y: np.ndarray, note: str = "") -> Identifiability:
+    """The two checks on design `X` (one row per usable cell) with counts `y`; `note` ends the reason."""
+    columns = X.shape[1]
     rank = np.linalg.matrix_rank(X)
     full_rank = rank == columns
     positive = y > 0

@@ -21,9 +21,9 @@ import numpy as np
 
 from uncounted.errors import BadInput
 from uncounted.mse.capture import CaptureTable
-from uncounted.mse.identifiability import check_design
+from uncounted.mse.identifiability import check_matrix
 from uncounted.mse.loglinear import PoissonFit, fit_constrained, fit_poisson, loglinear, poisson_loglik
-from uncounted.mse.models import Design, Model, design_matrix, hierarchical_terms, parse_model
+from uncounted.mse.models import Model, design_matrix, hierarchical_terms, parse_model, pattern_matrix
 from uncounted.mse.result import Estimate
 
 _CRITERIA = ("aic", "bic")
@@ -110,14 +110,30 @@ def hierarchical_models(lists_count: int, max_order: int) -> Iterator[frozenset[
     yield from extend(frozenset(), 2)
 
 
-class _Scorer:
-    """Fits candidates once each and keeps their figures, reusing one bank of design columns.
+@dataclass
+class _Bank:
+    """Design columns shared by every candidate with the same structural zeros (see `_Scorer`)."""
 
-    Every candidate's design is a choice of columns of the bank (intercept, list effects, every interaction up
-    to `max_order`, heterogeneity columns). If the bank has full column rank, so has every choice of its
+    matrix: np.ndarray
+    y: np.ndarray
+    eta: np.ndarray
+    column: dict[tuple[int, ...], int]
+    fixed: list[int]
+    het: list[int]
+    rank_ok: bool
+    exists_ok: bool
+    start: np.ndarray
+
+
+class _Scorer:
+    """Fits candidates once each and keeps their figures, reusing banks of design columns.
+
+    A bank holds the columns of every term a candidate could have (intercept, list effects, interactions up to
+    `max_order`, heterogeneity) over the cells that candidates with the same structural zeros (interactions
+    no one was observed in; see `uncounted.mse.models.Design`) keep; usually there is one bank. A candidate's
+    design is a choice of the bank's columns. If the bank has full column rank, so has every choice of its
     columns, and likewise on the positive cells (where full rank means the MLE exists, see
-    `uncounted.mse.identifiability`); then no candidate needs its own checks. When some interaction has no
-    one observed (structural zeros), candidates differ in their cells, so each is built and checked alone.
+    `uncounted.mse.identifiability`); then no candidate of that bank needs checks of its own.
     """
 
     def __init__(self, table: CaptureTable, base: Model, criterion: str, max_order: int) -> None:
@@ -126,25 +142,12 @@ class _Scorer:
         self.n = table.n_observed
         self.fitted: dict[frozenset[tuple[int, ...]], Candidate] = {}
         self.rejected: set[frozenset[tuple[int, ...]]] = set()
-        k = table.n_lists
-        everything = Model(terms=tuple(hierarchical_terms(k, max_order)), heterogeneity=base.heterogeneity,
-                           theta=base.theta)
-        bank = design_matrix(everything, table.lists, self.full)
-        self.empty = set(bank.impossible)
-        if not self.empty:
-            self.bank = bank.matrix
-            self.y = self.full[bank.cells].astype(np.float64)
-            positive = self.y > 0
-            terms = hierarchical_terms(k, max_order)
-            self.fixed = list(range(1 + k))
-            self.column = {term: 1 + k + i for i, term in enumerate(terms)}
-            self.het = list(range(1 + k + len(terms), bank.matrix.shape[1]))
-            self.eta = bank.eta
-            self.rank_ok = np.linalg.matrix_rank(self.bank) == self.bank.shape[1]
-            self.exists_ok = np.linalg.matrix_rank(self.bank[positive]) == self.bank.shape[1]
-            mt = fit_poisson(self.bank[:, self.fixed], self.y)
-            self.start = np.zeros(self.bank.shape[1])
-            self.start[self.fixed] = mt.coef
+        patterns = pattern_matrix(table.n_lists)
+        observed = self.full[1:]
+        self.terms = hierarchical_terms(table.n_lists, max_order)
+        self.empty = {term for term in self.terms if observed @ patterns[:, list(term)].prod(axis=1) == 0}
+        self.banks: dict[frozenset[tuple[int, ...]], _Bank] = {}
+        self.solutions: dict[frozenset[tuple[int, ...]], tuple[_Bank, list[int], np.ndarray]] = {}
 
     @property
     def skipped(self) -> int:
@@ -158,35 +161,71 @@ class _Scorer:
             return self.fitted[terms]
         if terms in self.rejected:
             return None
-        candidate = self._score_alone(terms) if self.empty else self._score_from_bank(terms)
+        empty = [term for term in terms if term in self.empty]
+        impossible = frozenset(term for term in empty if not any(set(e) < set(term) for e in empty))
+        bank = self.banks.get(impossible) or self._bank(impossible)
+        candidate = self._score(terms, bank)
         if candidate is None:
             self.rejected.add(terms)
         else:
             self.fitted[terms] = candidate
         return candidate
 
-    def _score_alone(self, terms: frozenset[tuple[int, ...]]) -> Candidate | None:
-        design = design_matrix(self.model(terms), self.table.lists, self.full)
-        if not check_design(design, self.full, self.table.lists).identifiable:
-            return None
-        y = self.full[design.cells].astype(np.float64)
-        kept, _, fit = fit_constrained(design.matrix, y, design.eta, tol=_SEARCH_TOLERANCE)
-        return self._candidate(terms, y, fit, len(kept))
+    def _bank(self, impossible: frozenset[tuple[int, ...]]) -> _Bank:
+        """Columns of every observed term over the cells kept when `impossible` are structural zeros.
 
-    def _score_from_bank(self, terms: frozenset[tuple[int, ...]]) -> Candidate | None:
-        columns = self.fixed + sorted(self.column[t] for t in terms) + self.het
-        X = self.bank[:, columns]
+        Observed terms (someone is on all their lists) come in `hierarchical_terms` order, which is the order
+        `design_matrix` gives their columns; the impossible ones leave no column.
+        """
+        k = self.table.n_lists
+        observed = [term for term in self.terms if term not in self.empty]
+        everything = Model(terms=tuple(impossible) + tuple(observed), heterogeneity=self.base.heterogeneity,
+                           theta=self.base.theta)
+        design = design_matrix(everything, self.table.lists, self.full)
+        y = self.full[design.cells].astype(np.float64)
+        fixed = list(range(1 + k))
+        width = design.matrix.shape[1]
+        start = np.zeros(width)
+        start[fixed] = fit_poisson(design.matrix[:, fixed], y).coef
+        bank = _Bank(matrix=design.matrix, y=y, eta=design.eta,
+                     column={term: 1 + k + i for i, term in enumerate(observed)}, fixed=fixed,
+                     het=list(range(1 + k + len(observed), width)),
+                     rank_ok=bool(np.linalg.matrix_rank(design.matrix) == width),
+                     exists_ok=bool(np.linalg.matrix_rank(design.matrix[y > 0]) == width), start=start)
+        self.banks[impossible] = bank
+        return bank
+
+    def _score(self, terms: frozenset[tuple[int, ...]], bank: _Bank) -> Candidate | None:
+        columns = bank.fixed + sorted(bank.column[t] for t in terms if t in bank.column) + bank.het
+        X = bank.matrix[:, columns]
         p = len(columns)
-        if not self.rank_ok and np.linalg.matrix_rank(X) < p:
+        if not bank.rank_ok and np.linalg.matrix_rank(X) < p:
             return None
-        if not self.exists_ok:
-            design = Design(matrix=X, names=("",) * p, cells=np.arange(1, len(self.y) + 1),
-                            eta=self.eta[columns], impossible=())
-            if not check_design(design, self.full, self.table.lists).identifiable:
-                return None
-        start = self.start[columns]
-        kept, _, fit = fit_constrained(X, self.y, self.eta[columns], start=start, tol=_SEARCH_TOLERANCE)
-        return self._candidate(terms, self.y, fit, len(kept))
+        if not bank.exists_ok and not check_matrix(X, bank.y).identifiable:
+            return None
+        kept, _, fit = fit_constrained(X, bank.y, bank.eta[columns], start=self._start(terms, bank, columns),
+                                       tol=_SEARCH_TOLERANCE)
+        assert isinstance(fit, PoissonFit)
+        self.solutions[terms] = (bank, [columns[i] for i in kept], fit.coef)
+        return self._candidate(terms, bank.y, fit, len(kept))
+
+    def _start(self, terms: frozenset[tuple[int, ...]], bank: _Bank, columns: list[int]) -> np.ndarray:
+        """Start Newton from a fitted neighbour with one term fewer (the search visits those first), if any.
+
+        Its coefficients are close to the answer, so the fit takes fewer steps than from the Mt start.
+        """
+        start = bank.start[columns]
+        if not terms:
+            return start
+        smaller = terms - {max(terms, key=lambda t: (len(t), t))}
+        solved = self.solutions.get(smaller)
+        if solved is None or solved[0] is not bank:
+            return start
+        position = {column: i for i, column in enumerate(columns)}
+        for column, value in zip(solved[1], solved[2], strict=True):
+            if column in position:
+                start[position[column]] = value
+        return start
 
     def _candidate(self, terms: frozenset[tuple[int, ...]], y: np.ndarray, fit: object,
                    rank: int) -> Candidate | None:
