@@ -73,8 +73,6 @@ def prepare(table: CaptureTable, method: str, options: dict[str, Any]) -> tuple[
         if "model" in options:
             check_model_lists(str(options["model"]), table.lists)
         else:
-            if "interval" in options:
-                raise BadInput("the interval option applies to a named log-linear model, not to a search")
             options.setdefault("criterion", "bic")
             if str(options["criterion"]).lower() not in ("aic", "bic"):
                 raise BadInput(f"the search criterion must be aic or bic; got '{options['criterion']}'")
