@@ -90,7 +90,8 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping, file: str) -> tuple[pd.
     """
     missing = [header for header in mapping.columns if header not in frame.columns]
     if missing:
-        raise BadInput(f"the mapping {mapping.path} names column {_names(missing)}, which the file lacks "
+        raise BadInput(f"the mapping {mapping.path} names column{'s' if len(missing) > 1 else ''} {_names(missing)}, "
+                       f"which the file lacks "
                        f"(its columns: {_names(frame.columns)})", file=file)
     rename: dict[str, str] = {}
     for header in frame.columns:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -144,7 +145,10 @@ def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float | Decimal):
-        return str(int(value)) if value == int(value) else str(value)
+        if value != value:  # NaN: a missing number
+            return ""
+        whole = math.isfinite(value) and value == int(value)
+        return str(int(value)) if whole else str(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date | time):
