@@ -73,13 +73,23 @@ def test_heterogeneity_search_keeps_the_heterogeneity_term():
     [
         ({"criterion": "cp"}, "criterion"),
         ({"method": "lasso"}, "method"),
-        ({"max_order": 4}, "between 1 and 3"),
+        ({"max_order": 0}, "at least 1"),
         ({"heterogeneity": "Weibull"}, "Weibull"),
     ],
 )
 def test_bad_search_options(options, words):
     with pytest.raises(BadInput, match=words):
         search_loglinear(table("kosovo"), **options)
+
+
+def test_max_order_is_capped_below_the_saturated_model():
+    three = CaptureTable.from_patterns(["A", "B", "C"], {"100": 40, "010": 30, "001": 20, "110": 6, "101": 5,
+                                                         "011": 7, "111": 3})
+    best = search_loglinear(three, interval=False)
+    assert best.extras["search"]["max_order"] == 2
+    assert best.extras["search"]["fitted"] == 8
+    two = CaptureTable.from_patterns(["A", "B"], {"10": 60, "01": 40, "11": 20})
+    assert search_loglinear(two, interval=False).extras["model"] == "Mt"
 
 
 def test_exhaustive_search_is_for_up_to_five_lists():

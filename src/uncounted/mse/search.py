@@ -2,9 +2,10 @@
 
 Every model keeps all main effects and may add interaction terms up to `max_order` lists, respecting hierarchy
 (a term only with all the terms below it; Fienberg 1972). `exhaustive` fits every such model (6,212 on five
-lists up to 3-way terms; closedpMS.t enumerates the same set); `stepwise` starts from Mt and moves to the best
-neighbour (one term added or one highest-order term removed) while the criterion improves, for any number of
-lists. Models that cannot be estimated (see `uncounted.mse.identifiability`) are skipped and counted.
+lists up to 3-way terms; closedpMS.t searches hierarchical models likewise); `stepwise` starts from Mt and
+moves to the best neighbour (one term added or one highest-order term removed) while the criterion improves,
+for any number of lists. Models that cannot be estimated (see `uncounted.mse.identifiability`) are skipped
+and counted.
 
 Candidates are fitted with the hand-written Newton solver of `uncounted.mse.loglinear` (no interval); the
 chosen model is then refitted by `loglinear()` for the reported figures and its profile interval.
@@ -51,7 +52,8 @@ def search_loglinear(table: CaptureTable, *, criterion: str = "bic", method: str
     """The best hierarchical log-linear model by `criterion`, as a full `loglinear()` estimate.
 
     `heterogeneity` (Chao, Poisson2, Darroch, Gamma3.5) adds that term to every candidate, as closedpMS.t's
-    `h` does; `interval=False` skips the profile interval of the chosen model.
+    `h` does; `max_order` is capped at k - 1 lists; `interval=False` skips the profile interval of the
+    chosen model.
 
     `extras["models"]` lists the best candidates ({model, aic, bic, estimate, df}), best first.
     """
@@ -61,9 +63,11 @@ def search_loglinear(table: CaptureTable, *, criterion: str = "bic", method: str
     if method not in _METHODS:
         raise BadInput(f"unknown model-search method '{method}'; use exhaustive or stepwise")
     k = table.n_lists
-    if not 1 <= max_order <= max(k - 1, 1):
-        raise BadInput(f"the highest interaction order must be between 1 and {max(k - 1, 1)} for {k} lists; "
+    if max_order < 1:
+        raise BadInput(f"the highest interaction order must be at least 1 (main effects only); "
                        f"got {max_order}")
+    # A k-way term would make the model saturated on the 2^k - 1 observable patterns: not identifiable.
+    max_order = min(max_order, k - 1) if k > 1 else 1
     if method == "exhaustive" and k > _MAX_EXHAUSTIVE_LISTS:
         raise BadInput(f"an exhaustive model search is for up to {_MAX_EXHAUSTIVE_LISTS} lists; this table "
                        f"has {k}: use the stepwise search")
