@@ -125,11 +125,13 @@ def dga_posterior(
     by_n = np.empty(grid.size)
     by_graph = np.full(len(models), -np.inf)
     for start in range(0, grid.size, _CHUNK):
-        block = design @ components[:, start:start + _CHUNK] + common[start:start + _CHUNK]
-        # One exponential per entry, shifted by the block's maximum: entries that underflow are below
-        # e^-700 of the largest and cannot move any sum that is reported.
+        block = design @ components[:, start:start + _CHUNK]
+        block += common[start:start + _CHUNK]
+        # One exponential per entry (in place), shifted by the block's maximum: entries that underflow are
+        # below e^-700 of the largest and cannot move any sum that is reported.
         top = block.max()
-        scaled = np.exp(block - top)
+        block -= top
+        scaled = np.exp(block, out=block)
         with np.errstate(divide="ignore"):
             by_n[start:start + _CHUNK] = top + np.log(scaled.sum(axis=0))
             by_graph = np.logaddexp(by_graph, top + np.log(scaled.sum(axis=1)))
