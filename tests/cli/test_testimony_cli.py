@@ -129,3 +129,18 @@ def test_the_example_runs_as_it_is_from_the_repository_root(monkeypatch, capsys)
                          "--draws", "2000")
     assert code == 0, err
     assert json.loads(out)["bounds"] == [4520, 22600]
+
+
+def test_a_workspace_may_hold_its_own_standard(monkeypatch, capsys, tmp_path):
+    ws = Workspace.create(tmp_path / "ws")
+    ws.settings["testimony"] = {"standard": {"name": "three-direct", "min_direct_sources": 3}}
+    ws.save_settings()
+    assert run(monkeypatch, capsys, "import", *write_testimony(tmp_path / "in"), "-w", ws.path)[0] == 0
+    code, out, err = run(monkeypatch, capsys, "corroborate", "-w", ws.path, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["standard"]["name"] == "three-direct"
+    size = next(f for f in data["findings"] if f["finding_id"] == SIZE)
+    assert (size["direct_sources"], size["status"]) == (3, "corroborated")
+    freq = next(f for f in data["findings"] if f["finding_id"] == FREQ)
+    assert (freq["direct_sources"], freq["status"]) == (2, "insufficient")

@@ -1,21 +1,22 @@
 """Testimony in a workspace: import files in one transaction, read claims back, save findings.
 
 An import is all or nothing: every file is read and checked together with what the workspace already holds,
-originals are copied under `originals/<sha256>` only once everything has passed, and the rows are written in
-one transaction. A file whose bytes were imported before is skipped (its SHA-256 is on record).
+originals are staged under `originals/` only once everything has passed, the rows are written in one
+transaction, and the originals get their final names (`<sha256>`) only after it commits. A file whose bytes
+were imported before is skipped (its SHA-256 is on record).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from uncounted.ingest import fixity
 from uncounted.store import testimony as tables
 from uncounted.testimony.corroborate import Finding
 from uncounted.testimony.io import read_file
@@ -49,8 +50,8 @@ def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
         combined = combined.merged(part)
         fresh.append((Path(path), digest, part))
     combined.validate()
-    kept = _keep_originals(ws, [a for _, _, part in fresh for a in part.accounts.values()])
-    summary.originals = len(kept)
+    staged = _stage_originals(ws, [a for _, _, part in fresh for a in part.accounts.values()])
+    summary.originals = len(staged)
     try:
         with ws.session() as session:
             for path, digest, part in fresh:
@@ -69,26 +70,27 @@ def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
                 summary.accounts += len(part.accounts)
                 summary.claims += len(part.claims)
     except BaseException:
-        for copy in kept:  # the store is unchanged, so the originals copied for it go too
-            copy.unlink(missing_ok=True)
+        for partial in staged:  # the store is unchanged, so the originals staged for it go too
+            fixity.discard(partial)
         raise
+    for partial in staged:
+        fixity.publish(partial)
     return summary
 
 
-def _keep_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
-    """Copy each original byte for byte to `originals/<sha256>`; return the copies made now."""
-    made = []
-    ws.originals.mkdir(exist_ok=True)
+def _stage_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
+    """Stage each new original, byte for byte, as `originals/<sha256>` (published once the store commits).
+
+    Named by the bare hash, as `uncounted.store.fixity` expects for testimony originals; written and renamed
+    with the list importer's fixity helpers, so a crash never leaves half an original under its final name.
+    """
+    staged: dict[str, Path] = {}
     for account in accounts:
-        if account.original_path is None:
+        digest = account.original_sha256
+        if account.original_path is None or digest in staged or (ws.originals / digest).exists():
             continue
-        target = ws.originals / account.original_sha256
-        if not target.exists():
-            temporary = target.with_suffix(".part")
-            shutil.copyfile(account.original_path, temporary)
-            temporary.replace(target)
-            made.append(target)
-    return made
+        staged[digest] = fixity.stage_original(ws.originals, digest, account.original_path.read_bytes())
+    return list(staged.values())
 
 
 def _add_witness(session, witness: Witness, import_id: int) -> None:  # noqa: ANN001 - a SQLAlchemy Session
