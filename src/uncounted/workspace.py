@@ -1,7 +1,8 @@
 """A workspace: a folder holding `uncounted.toml` (settings as data), the store, and the kept originals.
 
 Every stage command takes `-w/--workspace`; each stage reads its settings from the TOML so a run can be
-repeated exactly, and writes its results to the store.
+repeated exactly, and writes its results to the store. The store is plain SQLite, SQLCipher (`encrypt=True`: the
+key comes from a passphrase and lives only in memory) or PostgreSQL (`database_url`); see docs/security.md.
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from uncounted.errors import BadInput
+from uncounted.store import engines
 
 SETTINGS_FILE = "uncounted.toml"
 STORE_FILE = "uncounted.db"
 ORIGINALS_DIR = "originals"
 
 #: Modules whose tables belong in every workspace; importing them registers their tables on `Base.metadata`.
-TABLE_MODULES: tuple[str, ...] = ("uncounted.store.models", "uncounted.store.testimony", "uncounted.store.review")
+TABLE_MODULES: tuple[str, ...] = ("uncounted.store.models", "uncounted.store.testimony", "uncounted.store.review",
+                                  "uncounted.store.security_models")
+
+ENCRYPTED_NO_PASSPHRASE = "this workspace is encrypted; set UNCOUNTED_PASSPHRASE or run in a terminal"
 
 
 def default_settings() -> dict[str, Any]:
@@ -44,25 +49,54 @@ def default_settings() -> dict[str, Any]:
 class Workspace:
     path: Path
     settings: dict[str, Any] = field(default_factory=dict)
+    #: The SQLCipher key of an encrypted workspace (derived from the passphrase; memory only, never saved).
+    key: bytes | None = field(default=None, repr=False)
+    #: The PostgreSQL password given in the URL at creation, for this process only (never saved).
+    database_password: str | None = field(default=None, repr=False)
 
     @classmethod
-    def create(cls, path: str | Path) -> Workspace:
-        """Make a new workspace; refuse a folder that already holds one (nothing there is touched)."""
+    def create(cls, path: str | Path, *, encrypt: bool = False, passphrase: str | None = None,
+               database_url: str | None = None) -> Workspace:
+        """Make a new workspace; refuse a folder that already holds one (nothing there is touched).
+
+        `encrypt=True` makes the store a SQLCipher file whose key is derived from `passphrase` (else
+        `UNCOUNTED_PASSPHRASE`, else a prompt). `database_url` puts the store on PostgreSQL instead; its password
+        is used now and never written to the settings.
+        """
         root = Path(path)
         if (root / SETTINGS_FILE).exists():
             raise BadInput("a workspace already exists here", file=str(root))
         if root.exists() and not root.is_dir():
             raise BadInput("this path is a file, not a folder", file=str(root))
-        root.mkdir(parents=True, exist_ok=True)
-        (root / ORIGINALS_DIR).mkdir(exist_ok=True)
+        if encrypt and database_url:
+            raise BadInput("--encrypt applies to the SQLite store; a PostgreSQL server encrypts its own disks")
         settings = default_settings()
         workspace = cls(root, settings)
+        if encrypt:
+            secret = engines.read_secret(passphrase, engines.PASSPHRASE_ENV, "Passphrase for the new workspace",
+                                         "an encrypted workspace needs a passphrase; set UNCOUNTED_PASSPHRASE or "
+                                         "run in a terminal", confirm=True)
+            kdf = engines.new_kdf()
+            settings["store"] = {"engine": "sqlcipher", "path": STORE_FILE, "kdf": kdf}
+            workspace.key = engines.derive_key(secret, kdf)
+        elif database_url:
+            settings["store"] = {"engine": "postgresql", "url": engines.postgres_url(database_url)}
+            workspace.database_password = engines.url_password(database_url)
+            engines.check_postgres(workspace.engine)
+            if inspect(workspace.engine).has_table("audit_log"):
+                raise BadInput("this database already holds an uncounted workspace")
+        root.mkdir(parents=True, exist_ok=True)
+        (root / ORIGINALS_DIR).mkdir(exist_ok=True)
         workspace.create_tables()
         workspace.save_settings()
         return workspace
 
     @classmethod
-    def open(cls, path: str | Path) -> Workspace:
+    def open(cls, path: str | Path, *, passphrase: str | None = None) -> Workspace:
+        """Open a workspace; an encrypted one needs its passphrase (argument, UNCOUNTED_PASSPHRASE, or prompt).
+
+        A wrong passphrase is refused here, with one sentence and nothing written.
+        """
         root = Path(path)
         settings_path = root / SETTINGS_FILE
         if not settings_path.is_file():
@@ -72,11 +106,29 @@ class Workspace:
             settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BadInput(f"the settings file is not valid TOML ({exc})", file=str(settings_path)) from exc
-        return cls(root, settings)
+        workspace = cls(root, settings)
+        if workspace.encrypted:
+            secret = engines.read_secret(passphrase, engines.PASSPHRASE_ENV, "Workspace passphrase",
+                                         ENCRYPTED_NO_PASSPHRASE)
+            workspace.key = engines.derive_key(secret, workspace.section("store")["kdf"])
+            engines.check_sqlcipher_key(workspace.store_path, workspace.key)
+        elif workspace.section("store")["engine"] == "postgresql":
+            engines.check_postgres(workspace.engine)
+        return workspace
 
     @classmethod
     def open_or_create(cls, path: str | Path) -> Workspace:
         return cls.open(path) if (Path(path) / SETTINGS_FILE).is_file() else cls.create(path)
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the store is a SQLCipher file (every page, WAL included, encrypted)."""
+        return self.section("store")["engine"] == "sqlcipher"
+
+    @property
+    def store_path(self) -> Path:
+        """The SQLite or SQLCipher file of the store (not meaningful for PostgreSQL)."""
+        return self.path / self.section("store")["path"]
 
     def save_settings(self) -> None:
         target = self.path / SETTINGS_FILE
@@ -94,10 +146,16 @@ class Workspace:
 
     @cached_property
     def engine(self) -> Engine:
-        store = self.section("store")
-        engine = create_engine(f"sqlite:///{(self.path / store['path']).resolve()}")
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        kind = self.section("store")["engine"]
+        if kind == "sqlite":
+            return engines.sqlite_engine(self.store_path)
+        if kind == "sqlcipher":
+            if self.key is None:
+                raise BadInput(ENCRYPTED_NO_PASSPHRASE)
+            return engines.sqlcipher_engine(self.store_path, self.key)
+        if kind == "postgresql":
+            return engines.postgres_engine(self.section("store")["url"], self.database_password)
+        raise BadInput(f"unknown store engine '{kind}' in the settings", file=str(self.path / SETTINGS_FILE))
 
     def create_tables(self) -> None:
         from uncounted.store.base import Base
@@ -108,15 +166,12 @@ class Workspace:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed if the block finishes, rolled back (store unchanged) if it raises."""
-        with sessionmaker(self.engine)() as session, session.begin():
+        """One transaction: committed if the block finishes, rolled back (store unchanged) if it raises.
+
+        On SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE), so two processes writing at
+        once take turns (up to the 30 s busy timeout) instead of one failing; read with `engine.connect()`.
+        """
+        bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with sessionmaker(bind)() as session, session.begin():
             yield session
 
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers (the web app, a report) work while an import writes; foreign keys are off by default.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
