@@ -86,3 +86,13 @@ def test_a_misspelt_standard_setting_is_bad_input(tmp_path):
     path.write_text("min_direct_source = 1\n", encoding="utf-8")
     with pytest.raises(BadInput, match="unknown setting 'min_direct_source'"):
         load_standard(path)
+
+
+def test_claims_about_different_times_in_one_finding_do_not_contradict(tmp_path):
+    # C2 spans the whole period and joins C1 and C3 into one finding; C1 and C3 never overlap in time
+    claims = [claim("C1", "A1", low=20, high=20, date_from="2012", date_to="2012"),
+              claim("C2", "A2", date_from="2011", date_to="2015"),
+              claim("C3", "A6", low=50, high=50, date_from="2014", date_to="2014")]
+    finding = _findings(tmp_path, claims)[0]
+    assert finding.claims == ["C1", "C2", "C3"] and finding.contradictions == []
+    assert finding.status == "corroborated"

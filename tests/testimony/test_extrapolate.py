@@ -108,6 +108,12 @@ MALFORMED = [
     ('rule = "x"\n[parameters.x]\nrange = [1, 2]\n reason = "r"\ndistribution = "triangular"\nmode = 5\n',
      "mode 5 lies outside"),
     ("rule = \n", "not valid TOML"),
+    ('rule = "x"\n[parameters.x]\nrange = [1, 2]\nreason = "r"\ndistribution = "discrete"\n'
+     'values = ["one"]\n', "needs values"),
+    ('rule = "x"\n[parameters.x]\nrange = [1, 2]\nreason = "r"\ndistribution = "triangular"\nmode = "1"\n',
+     "mode must be a number"),
+    ('rule = "x"\n[parameters.x]\nrange = [1, 2]\nreason = "r"\ndistribution = "discrete"\nvalues = [3]\n',
+     "within the range"),
 ]
 
 

@@ -71,7 +71,7 @@ def corroborate_command(
 @testimony_app.command("extrapolate")
 def extrapolate_command(
     model_file: Path = typer.Argument(..., help="Model file (TOML): rule, parameters, claims or ranges."),
-    seed: int | None = typer.Option(None, "--seed", help="Seed of the Monte Carlo (default: the model's)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: the model's)."),
     draws: int | None = typer.Option(None, "--draws", min=100, help="Monte Carlo draws (default: model's)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     workspace: Path | None = OptionalWorkspace,

@@ -181,8 +181,7 @@ def _check_parameter(name: str, spec: Any, file: str) -> None:
         raise bad("claims must be a non-empty list of claim ids")
     if "range" in spec:
         values = spec["range"]
-        if (not isinstance(values, list) or len(values) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)):
+        if not isinstance(values, list) or len(values) != 2 or not all(map(_is_number, values)):
             raise bad("range must be two numbers, [low, high]")
         if min(values) < 0:
             raise bad("range is negative")
@@ -197,11 +196,20 @@ def _check_parameter(name: str, spec: Any, file: str) -> None:
     distribution = spec.get("distribution", "uniform")
     if distribution not in DISTRIBUTIONS:
         raise bad(f"distribution must be one of {', '.join(DISTRIBUTIONS)}")
+    if "fact" in spec and not isinstance(spec["fact"], str):
+        raise bad("fact must be a fact key in quotes")
+    if "mode" in spec and not _is_number(spec["mode"]):
+        raise bad("mode must be a number")
     if distribution == "discrete":
         values, weights = spec.get("values"), spec.get("weights", [1] * len(spec.get("values") or []))
         if not isinstance(values, list) or not values or not isinstance(weights, list) \
-                or len(weights) != len(values) or min(weights, default=0) < 0 or sum(weights) <= 0:
+                or len(weights) != len(values) or not all(map(_is_number, [*values, *weights])) \
+                or min(weights) < 0 or sum(weights) <= 0:
             raise bad("a discrete distribution needs values = [...] and as many non-negative weights")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # --- binding parameters to claims ---------------------------------------------------------------------------
