@@ -73,23 +73,26 @@ class DgaPosterior:
     def total(self) -> np.ndarray:
         return self.n_observed + self.n_missing
 
-    def quantile(self, q: float, probability: np.ndarray | None = None) -> float:
-        """Smallest N whose posterior distribution function reaches q."""
+    def quantiles(self, qs: Sequence[float], probability: np.ndarray | None = None) -> list[float]:
+        """For each q, the smallest N whose posterior distribution function reaches q."""
         cdf = np.cumsum(self.probability if probability is None else probability)
-        return float(self.total[min(int(np.searchsorted(cdf, q * cdf[-1])), len(cdf) - 1)])
+        index = np.minimum(np.searchsorted(cdf, np.asarray(qs) * cdf[-1]), cdf.size - 1)
+        return [float(v) for v in self.total[index]]
 
     def summary(self, probability: np.ndarray | None = None) -> dict[str, float]:
         p = self.probability if probability is None else probability
         total = self.total.astype(np.float64)
+        median, lower, upper = self.quantiles((0.5, 0.025, 0.975), p)
+        inverse = 1 / total
         return {
-            "median": self.quantile(0.5, p),
-            "lower": self.quantile(0.025, p),
-            "upper": self.quantile(0.975, p),
+            "median": median,
+            "lower": lower,
+            "upper": upper,
             "mean": float(p @ total),
             "mode": float(total[int(np.argmax(p))]),
             # Bayes estimator under relative squared-error loss (N_hat - N)^2 / N^2: E[1/N] / E[1/N^2]
             # (Madigan & York 1997, section 4.1), the figure their spina bifida example reports.
-            "bayes_relsq": float((p @ (1 / total)) / (p @ (1 / total**2))),
+            "bayes_relsq": float((p @ inverse) / (p @ inverse**2)),
         }
 
 
