@@ -1,4 +1,4 @@
-"""`uncounted simulate`: write simulated Syrian-style victim lists with their known truth (design.md, contracts).
+"""`uncounted simulate`: simulated Syrian-style victim lists with their known truth (design.md, contracts).
 
 A thin shell over `uncounted.simulate`: it checks the options, draws, writes the files and prints a summary.
 """
@@ -13,6 +13,7 @@ from uncounted.cli.common import console, progress
 from uncounted.errors import BadInput
 
 MIN_LISTS, MAX_LISTS = 2, 8  # uncounted.simulate.profiles holds eight list profiles
+OutOption = typer.Option(..., "--out", help="Folder to write the lists, truth.csv and simulation.json to.")
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def simulate_command(
-    out: Path = typer.Option(..., "--out", help="Folder to write the lists, truth.csv and simulation.json to."),
+    out: Path = OutOption,
     seed: int = typer.Option(2015, "--seed", help="Random seed; the same seed writes the same files."),
     population: int | None = typer.Option(None, "--population", help="How many people died (default 17,700, "
                                           "the custody scenario)."),

@@ -79,7 +79,7 @@ def _draw(seed: int, n: int, profiles: tuple, scenario: str) -> Simulation:
     rows = people.to_dict("records")
     frames: dict[str, pd.DataFrame] = {}
     truths = []
-    for profile, seq in zip(profiles, list_seqs):
+    for profile, seq in zip(profiles, list_seqs, strict=True):
         rng = np.random.default_rng(seq)
         writer = ListWriter.create(rng, profile, table)
         frames[profile.name], truth = render_list(rng, writer, rows, recorded[profile.name])

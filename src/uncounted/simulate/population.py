@@ -33,8 +33,8 @@ DETAINED_TOGETHER = 0.5
 PEOPLE_COLUMNS = [
     "person_id", "lineage_id", "given_name", "father_name", "grandfather_name", "family_name", "mother_name",
     "sex", "age", "birth_year", "date_of_detention", "date_of_death", "year_of_death", "governorate",
-    "district", "place_of_death", "given_code", "father_code", "grandfather_code", "family_code", "mother_code",
-    "district_index", "place_index",
+    "district", "place_of_death", "given_code", "father_code", "grandfather_code", "family_code",
+    "mother_code", "district_index", "place_index",
 ]
 
 
@@ -57,7 +57,7 @@ class _Pool:
 
 
 def _death_dates(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Days of death: a year by YEAR_WEIGHTS, then a day uniformly within its part of 2011-03-15..2015-12-31."""
+    """Days of death: a year by YEAR_WEIGHTS, then a day uniformly within its part of the period."""
     years = np.array(list(YEAR_WEIGHTS))
     year = rng.choice(len(years), size=size, p=np.array(list(YEAR_WEIGHTS.values())))
     starts = np.array([(max(date(y, 1, 1), FIRST_DAY) - FIRST_DAY).days for y in years])[year]
@@ -100,7 +100,7 @@ def make_people(rng: np.random.Generator, n: int, table: NameTable) -> pd.DataFr
             fathers.append(pools["male"].take({grandfather, fathers[0]}))
         sons_of = np.bincount(rng.integers(n_fathers, size=size - n_fathers), minlength=n_fathers) + 1
         shared_detention: int | None = None
-        for father, count in zip(fathers, sons_of):
+        for father, count in zip(fathers, sons_of, strict=True):
             mother = pools["female"].take()
             taken: set[int] = {father}
             for child in range(count):
@@ -136,7 +136,8 @@ def make_people(rng: np.random.Generator, n: int, table: NameTable) -> pd.DataFr
     place_p = np.array([share for *_, share in PLACES_OF_DEATH])
     people["place_index"] = rng.choice(len(PLACES_OF_DEATH), size=n, p=place_p / place_p.sum())
     people["place_of_death"] = [PLACES_OF_DEATH[i][1] for i in people["place_index"]]
-    people["district"] = [DISTRICTS[g][i][1] for g, i in zip(people["governorate"], people["district_index"])]
+    pairs = zip(people["governorate"], people["district_index"], strict=True)
+    people["district"] = [DISTRICTS[g][i][1] for g, i in pairs]
     for field in ("given", "father", "grandfather", "family", "mother"):
         people[f"{field}_name"] = [table.arabic[c] for c in people[f"{field}_code"]]
     people["person_id"] = [f"P{i + 1:06d}" for i in range(n)]

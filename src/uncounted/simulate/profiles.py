@@ -14,7 +14,8 @@ from typing import Any
 
 #: Latent visibility classes (Manrique-Vallier 2016, "Bayesian population size estimation using Dirichlet
 #: process mixtures", Biometrics 72: capture heterogeneity as a mixture of classes): very visible (families
-#: that reported to several groups), ordinary, and nearly invisible. Base shares; governorate and year tilt them.
+#: that reported to several groups), ordinary, and nearly invisible. Base shares; governorate and year tilt
+#: them.
 CLASS_SHARES = (0.30, 0.40, 0.30)
 #: Tilt towards the visible class by governorate (logit scale): the capital and its countryside were best
 #: documented, the east under later ISIS control least.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,8 @@ class ListWriter:
     @classmethod
     def create(cls, rng: np.random.Generator, profile: ListProfile, table: NameTable) -> ListWriter:
         draws = rng.random(len(table.arabic))
-        preferred = np.array([min(bisect_right(c, d), len(c) - 1) for c, d in zip(table.latin_cumulative, draws)])
+        pairs = zip(table.latin_cumulative, draws, strict=True)
+        preferred = np.array([min(bisect_right(c, d), len(c) - 1) for c, d in pairs])
         spelling = {}
         for code, (_, english, others) in GOVERNORATES.items():
             latin = [english] + [o for o in others if o.isascii()]
@@ -158,7 +159,7 @@ class ListWriter:
         if next(u) < style.full_name:
             out["full_name"] = " ".join(part for part in (given, father, grandfather, family) if part)
         else:
-            if not family and grandfather:  # chain shift: the grandfather's name stands where the family's was
+            if not family and grandfather:  # chain shift: the grandfather's name stands in the family's place
                 family, grandfather = grandfather, ""
             out.update(given_name=given, father_name=father, grandfather_name=grandfather, family_name=family,
                        mother_name=mother)
