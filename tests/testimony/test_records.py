@@ -1,5 +1,7 @@
 """Victims named in testimony become canonical records of one more source."""
 
+from pathlib import Path
+
 from tests.testimony.factory import CLAIMS, write_testimony
 from uncounted.records import CANONICAL_FIELDS
 from uncounted.testimony.io import read_testimony
@@ -29,3 +31,17 @@ def test_person_claims_become_canonical_records_and_nothing_else_does(tmp_path):
 def test_no_person_claims_give_an_empty_frame_with_the_canonical_columns(tmp_path):
     records = claims_to_records(read_testimony(write_testimony(tmp_path, claims=CLAIMS[:2])).claims)
     assert records.empty and tuple(records.columns) == CANONICAL_FIELDS
+
+
+def test_the_examples_named_persons_pass_the_list_importers_validation():
+    import numpy as np
+
+    from uncounted.ingest.validate import validate
+    from uncounted.testimony.io import read_testimony as read
+
+    example = Path(__file__).parents[2] / "examples" / "saydnaya"
+    testimony = read([example / f for f in ("witnesses.csv", "accounts.csv", "claims.csv")])
+    records = claims_to_records(testimony.claims)
+    cleaned, problems = validate(records, np.arange(2, len(records) + 2))
+    assert len(records) == 21 and problems.empty
+    assert set(cleaned["record_id"]) == set(records["record_id"])

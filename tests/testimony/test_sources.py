@@ -1,11 +1,16 @@
 """Independent lines of evidence: chains count as their origin, shared origins and documents count once."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.testimony.factory import ACCOUNTS, claim, write_testimony
 from uncounted.errors import BadInput
 from uncounted.testimony.corroborate import corroborate
 from uncounted.testimony.io import read_testimony
+from uncounted.testimony.model import Account, Claim, Witness
+from uncounted.testimony.model import Testimony as Bundle
+from uncounted.testimony.sources import independent_lines
 
 
 def _finding(tmp_path, claims, accounts=ACCOUNTS):
@@ -66,3 +71,28 @@ def test_hearsay_on_different_facts_is_not_circular(tmp_path):
               claim("C2", "A2", knowledge="hearsay", origin="W1", fact_key="other/fact")]
     assert len(read_testimony(write_testimony(tmp_path, claims=claims)).claims) == 2
 
+
+
+@given(st.integers(1, 5), st.lists(st.tuples(st.integers(0, 100), st.booleans()), max_size=15))
+def test_hearsay_never_adds_a_line_when_every_chain_ends_at_a_witness_who_saw_it(direct, hearers):
+    """k witnesses saw it; every other witness heard it from someone earlier (a witness, or an outsider named
+    after nobody). The lines are exactly the k observers plus the distinct outsiders."""
+    testimony = Bundle()
+    outsiders = set()
+    for i in range(direct + len(hearers)):
+        testimony.witnesses[f"W{i}"] = Witness(f"W{i}", "other", "B")
+        testimony.accounts[f"A{i}"] = Account(f"A{i}", "interview", f"W{i}")
+    for i in range(direct):
+        testimony.claims.append(Claim(f"C{i}", f"A{i}", "group_size", "f", low=20, high=50, unit="people"))
+    for j, (pick, outside) in enumerate(hearers):
+        i = direct + j
+        origin = f"outsider {pick % 3}" if outside else f"W{pick % i}"
+        outsiders |= {origin} if outside else set()
+        testimony.claims.append(Claim(f"C{i}", f"A{i}", "group_size", "f", knowledge="hearsay", origin=origin,
+                                      low=20, high=50, unit="people"))
+    testimony.validate()
+    lines = independent_lines(testimony, testimony.claims, testimony.claims)
+    assert {line.root for line in lines} == {f"witness:W{i}" for i in range(direct)} | {
+        f"person:{o}" for o in outsiders}
+    assert sum(line.kind == "direct" for line in lines) == direct
+    assert sorted(c for line in lines for c in line.claims) == sorted(c.claim_id for c in testimony.claims)
