@@ -82,3 +82,19 @@ def test_findings_are_saved_with_their_status(tmp_path):
     with ws.session() as session:
         stored = {row.finding_id: row.status for row in session.scalars(select(tables.TestimonyFinding))}
     assert stored == {f.finding_id: f.status for f in findings}
+
+
+def test_the_example_imports_with_its_originals_intact(tmp_path):
+    from pathlib import Path
+
+    from uncounted.store import fixity
+
+    example = Path(__file__).parents[2] / "examples" / "saydnaya"
+    ws = Workspace.create(tmp_path / "ws")
+    summary = import_testimony(ws, [example / f for f in ("claims.csv", "accounts.csv", "witnesses.csv")])
+    assert (summary.witnesses, summary.accounts, summary.claims, summary.originals) == (84, 85, 111, 3)
+    report = fixity.check(ws)
+    assert report.intact and len(report.ok) == 3
+    for name in ("A-DET-01", "A-OFF-01", "A-REL-01"):
+        data = (example / "originals" / f"{name}.txt").read_bytes()
+        assert (ws.originals / hashlib.sha256(data).hexdigest()).read_bytes() == data

@@ -54,17 +54,22 @@ def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
     summary.originals = len(staged)
     try:
         with ws.session() as session:
+            records = []
             for path, digest, part in fresh:
-                record = tables.TestimonyImport(file_name=path.name, file_sha256=digest,
-                                                imported_at=datetime.now(UTC), witnesses=len(part.witnesses),
-                                                accounts=len(part.accounts), claims=len(part.claims))
-                session.add(record)
-                session.flush()
+                records.append(tables.TestimonyImport(
+                    file_name=path.name, file_sha256=digest, imported_at=datetime.now(UTC),
+                    witnesses=len(part.witnesses), accounts=len(part.accounts), claims=len(part.claims)))
+                session.add(records[-1])
+            session.flush()
+            # Table by table across files, so claims may come in a file before the accounts they name.
+            for record, (_, _, part) in zip(records, fresh, strict=True):
                 for witness in part.witnesses.values():
                     _add_witness(session, witness, record.id)
-                session.flush()
+            session.flush()
+            for record, (_, _, part) in zip(records, fresh, strict=True):
                 session.add_all(_account_row(a, record.id) for a in part.accounts.values())
-                session.flush()
+            session.flush()
+            for record, (_, _, part) in zip(records, fresh, strict=True):
                 session.add_all(_claim_row(c, record.id) for c in part.claims)
                 summary.witnesses += len(part.witnesses)
                 summary.accounts += len(part.accounts)
