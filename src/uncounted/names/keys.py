@@ -1,0 +1,213 @@
+"""The cross-script key of one name unit: محمد, Mohammed, Muhammad and Mohamad all give "mhmd".
+
+A key is the Arabic consonant skeleton written in ASCII letter classes. Letters that romanisations do not
+tell apart share a class; letters they never write (alef, ع, hamza) are left out; the long vowels و and ي
+stay, because they separate names (حسن "hsn", حسين "hsyn"). Ta marbuta and a final ه are dropped and alef
+maqsura counts as ي, so فاطمة / فاطمه and مصطفى / مصطفي share a key. The article is dropped, so الحسن and
+حسن, al-Hassan and Hassan share a key. Runs of one class collapse (shadda is not written; Latin doubles).
+
+Latin spellings reach the Arabic skeleton through attested pairs first: the unit index that the
+`arabic-name-romanizer` package ships (MIT licence; its index is derived from Wikidata, CC0, and the
+Algerian Name Transcription Corpus, CC0). It is read straight from the package's SQLite file, without
+importing the package (whose import loads ONNX Runtime). A spelling the index lacks gets the phonetic
+skeleton of `latin.skeleton`; among the readings of its ambiguous vowels, an attested Arabic skeleton wins.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sqlite3
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from uncounted.names import latin
+from uncounted.names.arabic import is_arabic, normalize
+
+#: Arabic letters onto key classes; letters absent here (ا ء ع ة) leave no trace in the key.
+CLASSES: dict[str, str] = {
+    "ب": "b", "ت": "t", "ط": "t", "ث": "s", "س": "s", "ص": "s", "ج": "j", "ح": "h", "ه": "h", "خ": "x",
+    "د": "d", "ض": "d", "ذ": "d", "ز": "d", "ظ": "d", "ر": "r", "ش": "c", "غ": "g", "ف": "f", "ق": "k",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "و": "w", "ي": "y", "ى": "y",
+}
+#: Names that begin with ال where the ال is not the article.
+NOT_ARTICLE = frozenset({"الياس", "اليسع", "الهام", "الفت", "الماس", "اليسا", "الله", "الا", "الين", "الهي"})
+_ARTICLE_PREFIXES = ("عبد", "ابو", "ابا", "ابي", "ابن", "بنت", "بن", "ال")
+_SUFFIXES = (("الله", "lh"), ("الدين", "dyn"))
+EMPTY_KEY = "a"  # a name of vowels only (آ, Aa): present, but with no consonant to key on
+
+
+def _collapse(key: str) -> str:
+    out = []
+    for char in key:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out) or EMPTY_KEY
+
+
+def _arabic_letters(word: str) -> str:
+    if word.endswith("ة") or (word.endswith("ه") and len(word) > 2 and word[-2] not in "او"):
+        word = word[:-1]
+    return "".join(CLASSES.get(c, "") for c in word)
+
+
+def strip_article(word: str) -> str:
+    """An Arabic word without its leading article ال (kept when ال is part of the name, as in الياس)."""
+    if word.startswith("ال") and len(word) > 3 and word not in NOT_ARTICLE:
+        return word[2:]
+    return word
+
+
+def arabic_key(unit: str) -> str:
+    """Key of one normalised Arabic unit (spaces inside a compound are ignored)."""
+    word = strip_article("".join(unit.split()))
+    for suffix, key in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return _collapse(_arabic_letters(strip_article(word[: -len(suffix)])) + key)
+    for prefix in _ARTICLE_PREFIXES:
+        if word.startswith(prefix + "ال") and len(word) > len(prefix) + 3:
+            word = prefix + word[len(prefix) + 2:]
+            break
+    return _collapse(_arabic_letters(word))
+
+
+def latin_form(unit: str) -> str:
+    """The lookup form of a normalised Latin unit: its parts joined, a standalone article dropped."""
+    return "".join(latin.parts(unit))
+
+
+def latin_readings(unit: str) -> list[str]:
+    """Candidate keys of one normalised Latin unit from its structure and letters alone, usual one first."""
+    plain = [_collapse(r) for r in latin.readings(latin_form(unit))]
+    parsed = latin.structure(unit)
+    if parsed is None:
+        return plain
+    prefix, body, suffix = parsed
+    bodies = latin.readings(body) if body else [""]
+    return [_collapse(prefix + b + suffix) for b in bodies] + plain
+
+
+def compatible(akey: str, readings: list[str]) -> bool:
+    """Whether a Latin spelling can plausibly be the Arabic key (index rows that were misaligned are not).
+
+    One of its readings must be the key, or its usual reading may differ by one letter class or one long
+    vowel: a misaligned row ("Mohamed" for بن محمد, "Khan" for حسين خان) differs by more.
+    """
+    if akey in readings:
+        return True
+    return any(_near(akey, usual) for usual in readings[:1] + readings[-1:])
+
+
+def _near(akey: str, usual: str) -> bool:
+    if len(akey) == len(usual):
+        return sum(a != b for a, b in zip(akey, usual, strict=True)) <= 1
+    longer, shorter = (akey, usual) if len(akey) > len(usual) else (usual, akey)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[i] in "wy" and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+@dataclass
+class VariantIndex:
+    """Attested Latin spellings → the key of their most attested Arabic spelling."""
+
+    latin_to_key: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str, int]]) -> VariantIndex:
+        """Build from (arabic, latin, count) rows; a Latin spelling goes to its most attested Arabic key.
+
+        A row whose Latin letters cannot spell its Arabic key (the romanizer's aligner sometimes pairs
+        "Mohamed" with بن محمد) does not vote, so one misaligned row cannot capture a common spelling.
+        """
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for arabic, roman, count in pairs:
+            if not is_arabic(arabic):
+                continue
+            unit = normalize(roman)
+            form = latin_form(unit)
+            if not form or is_arabic(form):
+                continue
+            akey = arabic_key(normalize(arabic))
+            if compatible(akey, latin_readings(unit)):
+                votes[form][akey] += count
+        mapping = {form: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for form, c in votes.items()}
+        return cls(mapping)
+
+    def latin_key(self, unit: str) -> str:
+        """Key of one normalised Latin unit: attested spelling, else structure, else phonetic skeleton."""
+        form = latin_form(unit)
+        hit = self.latin_to_key.get(form)
+        if hit is not None:
+            return hit
+        parsed = latin.structure(unit)
+        if parsed is None:
+            return self._phonetic(form)
+        prefix, body, suffix = parsed
+        if not body:
+            return _collapse(prefix + suffix)
+        body_key = self.latin_to_key.get(body) or self._phonetic(body)
+        return _collapse(prefix + body_key + suffix)
+
+    @staticmethod
+    def _phonetic(body: str) -> str:
+        """The usual phonetic reading. Preferring an attested alternative reading was tried and lost 3
+        points on names left out of the index (it pulls unseen names onto known neighbours)."""
+        return _collapse(latin.skeleton(body))
+
+
+def romanizer_index_path() -> Path | None:
+    """Path of the unit index shipped by `arabic-name-romanizer`, found without importing the package."""
+    spec = importlib.util.find_spec("arabic_name_romanizer")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        path = Path(location) / "resources" / "names.sqlite3"
+        if path.is_file():
+            return path
+    return None
+
+
+def attested_pairs(path: Path | None = None) -> list[tuple[str, str, int, str]]:
+    """(arabic, latin, count, country) rows of the romanizer's unit index, read only."""
+    path = path or romanizer_index_path()
+    if path is None:
+        return []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        return con.execute(
+            "SELECT arabic_key, latin, SUM(count), country FROM units GROUP BY arabic_key, latin, country"
+        ).fetchall()
+
+
+@lru_cache(maxsize=1)
+def default_index() -> VariantIndex:
+    """The variant index from every attested pair, built once per process (about a second)."""
+    rows = attested_pairs()
+    if not rows:
+        warnings.warn("arabic-name-romanizer's name index was not found: Latin names get phonetic keys only",
+                      stacklevel=2)
+    return VariantIndex.from_pairs((a, lat, n) for a, lat, n, _ in rows)
+
+
+@lru_cache(maxsize=1 << 20)
+def name_key(text: str | None) -> str:
+    """Script-independent ASCII key of one name unit ("" for an empty name)."""
+    unit = normalize(text)
+    if not unit:
+        return ""
+    if is_arabic(unit):
+        return arabic_key("".join(c for c in unit if c.isalpha() or c == " "))
+    return default_index().latin_key(unit)
+
+
+def name_keys(values: pd.Series) -> pd.Series:
+    """`name_key` of every value, computed once per distinct value (lists repeat names heavily)."""
+    codes, uniques = pd.factorize(values.astype("object").where(values.notna(), ""), sort=False)
+    keys = [name_key(u) for u in uniques]
+    return pd.Series(pd.array(keys, dtype="object")[codes] if len(codes) else [], index=values.index,
+                     dtype="object")
