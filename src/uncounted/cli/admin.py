@@ -64,7 +64,7 @@ def users_list(workspace: Path = WorkspaceOption, as_user: str | None = AsOption
     ws = Workspace.open(workspace)
     for info in users.list_users(ws, _signed_in(ws, as_user)):
         state = "active" if info.active else "disabled"
-        console.print(f"{info.name}\t{info.role}\t{state}", highlight=False, markup=False)
+        typer.echo(f"{info.name}\t{info.role}\t{state}")  # tab-separated, for scripts
 
 
 @users_app.command("disable")
