@@ -159,3 +159,34 @@ def test_xlsx_and_parquet_read_every_value_as_text(ws, tmp_path):
         assert list(got["record_id"]) == ["007", "008", "009", "010"]
         assert list(got["age"]) == ["34", "", "25", "51"]
         assert list(got["full_name"]) == [r[1] for r in ROWS]
+
+
+def test_two_imports_at_once_lose_nothing(tmp_path):
+    """Threads with their own engines stand in for two processes: the same file is imported once, and two
+    different files both complete (the second waits for the first's write lock)."""
+    import threading
+
+    Workspace.create(tmp_path / "ws")
+    same = write_csv(tmp_path / "same.csv")
+    other = write_csv(tmp_path / "other.csv", rows=[["x", "سعيد", "", "", "", ""]])
+    results, errors = [], []
+    start = threading.Barrier(3)
+
+    def run(path):
+        ws = Workspace.open(tmp_path / "ws")
+        start.wait()
+        try:
+            results.append(ingest_file(ws, path, source="A"))
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (same, same, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    firsts = sorted((r.file.endswith("same.csv"), r.already_imported) for r in results)
+    assert firsts == [(False, False), (True, False), (True, True)]
+    ws = Workspace.open(tmp_path / "ws")
+    assert store_state(ws)[:3] == (2, 5, 0)

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from uncounted.errors import BadInput
+from uncounted.errors import BadInput, UncountedError
 from uncounted.ingest import fixity
 from uncounted.ingest.mapping import Mapping, apply_mapping, load_mapping
 from uncounted.ingest.quarantine import quarantine_rows, refuse
@@ -78,52 +78,57 @@ def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, m
     warnings = raw.warnings + warnings
 
     name = fixity.original_name(sha256, path.name)
-    partial: Path | None = None
+    staged: Path | None = None
     try:
         with ws.session() as session:
             connection = session.connection()
-            try:
-                import_id = connection.execute(insert(Import.__table__).values(
-                    sha256=sha256, file_name=path.name, original=name, size_bytes=len(data), format=raw.format,
-                    encoding=raw.encoding, delimiter=raw.delimiter, mapping_file=str(mapping or ""),
-                    mapping_sha256=rules.sha256, sources=[], warnings=[], imported_at=datetime.now(UTC),
-                )).inserted_primary_key[0]
-            except IntegrityError:
-                raise _Raced() from None
+            import_id = _claim(connection, sha256=sha256, file_name=path.name, original=name, size_bytes=len(data),
+                               format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter,
+                               mapping_file=str(mapping or ""), mapping_sha256=rules.sha256)
             stored = _stored_ids(connection, frame["source"].unique().tolist())
             clean, problems = validate(frame, raw.rows, date_formats=rules.date_formats, stored=stored)
             if len(problems) and not quarantine:
                 raise refuse(problems, raw.rows, origin, file)
             bad = np.zeros(len(clean), dtype=bool)
             bad[problems["position"].to_numpy(dtype=int)] = True
-            good = clean.loc[~bad]
-            _insert_records(connection, good, raw.rows[~bad], import_id, progress)
+            _insert_records(connection, clean.loc[~bad], raw.rows[~bad], import_id, progress)
             entries = quarantine_rows(problems, raw.frame, raw.rows, clean, origin)
             if entries:
                 connection.execute(insert(Quarantined.__table__), [{**e, "import_id": import_id} for e in entries])
-            sources = tuple(s for s in dict.fromkeys(clean["source"]) if s)
-            if entries:
                 warnings.append(f"{len(entries):,} rows quarantined")
+            sources = tuple(s for s in dict.fromkeys(clean["source"]) if s)
+            n_records = int((~bad).sum())
             connection.execute(update(Import.__table__).where(Import.__table__.c.id == import_id).values(
-                sources=list(sources), n_rows=len(clean), n_records=len(good), n_quarantined=len(entries),
+                sources=list(sources), n_rows=len(clean), n_records=n_records, n_quarantined=len(entries),
                 warnings=warnings))
-            partial = fixity.stage_original(ws.originals, name, data)
-    except _Raced:
-        if partial is not None:
-            fixity.discard(partial)
+            staged = fixity.stage_original(ws.originals, name, data)
+    except _Claimed:  # another process committed these bytes while we were reading them
         done = _already_imported(ws, sha256, data, file)
-        assert done is not None  # the unique hash that refused our insert belongs to a committed import
+        if done is None:
+            raise UncountedError("the store refused this file's hash but holds no import of it") from None
         return done
-    except BaseException:
-        if partial is not None:
-            fixity.discard(partial)
+    except BaseException as exc:
+        if staged is not None:
+            fixity.discard(staged)
+        if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
+            raise UncountedError("the store is busy with another import; nothing was written, try again when "
+                                 "it has finished") from None
         raise
-    fixity.publish(partial)
-    return ImportResult(import_id, sources, sha256, len(clean), len(good), len(entries), False, warnings, file)
+    fixity.publish(staged)
+    return ImportResult(import_id, sources, sha256, len(clean), n_records, len(entries), False, warnings, file)
 
 
-class _Raced(Exception):
-    """Another process committed the same file between our check and our insert."""
+class _Claimed(Exception):
+    """The file's hash is already in the store: raised inside the transaction so that it rolls back."""
+
+
+def _claim(connection, **values) -> int:  # type: ignore[no-untyped-def]
+    """Insert the import's row first: it takes the write lock and claims the file's hash."""
+    try:
+        return connection.execute(insert(Import.__table__).values(
+            **values, sources=[], warnings=[], imported_at=datetime.now(UTC))).inserted_primary_key[0]
+    except IntegrityError:
+        raise _Claimed() from None
 
 
 def _canonical(raw: RawTable, rules: Mapping, path: Path, source: str | None
