@@ -44,6 +44,20 @@ def test_dga_json_follows_the_contract(monkeypatch, capsys, kosovo_csv):
     assert data["graph_weights"][0]["graph"] == "[EXH,ABA,OSCE][EXH,OSCE,HRW]"
 
 
+def test_negative_binomial_prior_from_the_command_line(monkeypatch, capsys, tmp_path):
+    counts = {"100": 60, "010": 49, "110": 4, "001": 247, "101": 112, "011": 142, "111": 12}
+    path = write(tmp_path / "sb.csv", ["rehab", "death", "birth", "count"],
+                 [[*p, c] for p, c in counts.items()])
+    code, out, err = run(monkeypatch, capsys, path, "--method", "dga", "--delta", "1", "--max-missing", "300",
+                         "--prior", "negbin:13.14,55.17", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert round(data["bayes_relsq"]) == 731  # Madigan & York (1997)
+    assert data["settings"]["log_prior"] == "negative binomial (a=13.14, b=55.17)"
+    code, _, err = run(monkeypatch, capsys, path, "--method", "dga", "--prior", "negbin:13")
+    assert code == 2 and "negbin:A,B" in err
+
+
 def test_summary_is_readable(monkeypatch, capsys, kosovo_csv):
     code, out, _ = run(monkeypatch, capsys, kosovo_csv, "--method", "dga", "--max-missing", "40000")
     assert code == 0

@@ -37,6 +37,8 @@ def estimate_command(
                                        help="dga: Dirichlet weight per cell (default 2^-lists)."),
     max_missing: int | None = typer.Option(None, "--max-missing", help="dga: top of the grid of the number "
                                            "missing (default 10 x observed)."),
+    prior: str | None = typer.Option(None, "--prior", help="dga: prior on N: 1/N (default), uniform, or "
+                                     "negbin:A,B (negative binomial, as Madigan & York)."),
     k: int | None = typer.Option(None, "--K", help="lcmcr: most latent classes (default 10)."),
     burnin: int | None = typer.Option(None, "--burnin", help="lcmcr: Gibbs sweeps discarded first."),
     samples: int | None = typer.Option(None, "--samples", help="lcmcr: posterior draws kept."),
@@ -57,8 +59,8 @@ def estimate_command(
     tables = read_capture_csv(table, strata_columns)
     options: dict[str, Any] = {
         "model": model, "criterion": criterion.lower() if criterion else None, "delta": delta,
-        "max_missing": max_missing, "K": k, "burnin": burnin, "samples": samples, "thin": thin,
-        "chains": chains, "seed": seed,
+        "max_missing": max_missing, "log_prior": _prior(prior), "K": k, "burnin": burnin, "samples": samples,
+        "thin": thin, "chains": chains, "seed": seed,
     }
     if strata_columns:
         result = estimate_strata(tables, method, **options)
@@ -68,6 +70,19 @@ def estimate_command(
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         _print_summary(result)
+
+
+def _prior(text: str | None) -> Any:
+    """`--prior`: a named prior, or the negative binomial `negbin:A,B`."""
+    if text is None or not text.strip().lower().startswith("negbin"):
+        return text
+    from uncounted.mse.dga import negative_binomial_log_prior
+
+    try:
+        a, b = (float(x) for x in text.split(":", 1)[1].split(","))
+    except (IndexError, ValueError):
+        raise BadInput(f"--prior '{text}' should read negbin:A,B with two positive numbers") from None
+    return negative_binomial_log_prior(a, b)
 
 
 def _check_readable_csv(path: str) -> None:
