@@ -93,7 +93,8 @@ def captures_workspace(ws: Workspace, linkage: Linkage | None = None) -> pd.Data
 def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = print
                        ) -> tuple[Estimate, list[tuple[str, Estimate]]]:
     """The main estimate (method and strata from settings) and the other methods beside it as sensitivity."""
-    from uncounted.mse.estimate import estimate, estimate_strata
+    from uncounted.mse.estimate import estimate
+    from uncounted.mse.strata import estimate_strata
 
     settings = ws.section("estimate")
     lists = list_columns(histories)
