@@ -172,6 +172,48 @@ def bench_linkage(
     console.print(f"machine: {machine}", highlight=False)
 
 
+def bench_pipeline(
+    population: int = typer.Option(17_700, "--population", min=100, help="Simulated population size."),
+    seed: int = typer.Option(2015, "--seed", help="Seed of the simulation."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Time the demo's path end to end, stage by stage, and score it against the simulated truth."""
+    import json
+    import platform
+    import tempfile
+    import time
+
+    from uncounted.pipeline import Truth, run_pipeline
+    from uncounted.simulate import simulate, write_simulation
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    marks: list[tuple[str, float]] = []
+    start = time.perf_counter()
+
+    def step(message: str) -> None:
+        marks.append((message, time.perf_counter() - start))
+
+    with tempfile.TemporaryDirectory() as folder:
+        step("simulating")
+        written = write_simulation(simulate(seed=seed, population=population), Path(folder) / "input")
+        lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
+        result = run_pipeline(lists, Path(folder) / "ws", truth=Truth.read(Path(folder) / "input" / "truth.csv"),
+                              step=step)
+    total = time.perf_counter() - start
+    stages = [{"stage": name, "seconds": round(end - begin, 2)}
+              for (name, begin), (_, end) in zip(marks, [*marks[1:], ("end", total)], strict=True)]
+    figures = {"population": population, "seconds": round(total, 1), "headline": result.headline,
+               "stages": stages, "linkage": result.quality,
+               "machine": {"python": platform.python_version(), "cores": os.cpu_count()}}
+    if as_json:
+        console.print_json(json.dumps(figures))
+        return
+    for stage in stages:
+        console.print(f"{stage['seconds']:8.2f} s  {stage['stage']}", highlight=False)
+    console.print(f"{total:8.2f} s  in all", highlight=False)
+    console.print(result.headline, highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the pipeline commands to the root app."""
     app.command()(demo)
@@ -180,3 +222,4 @@ def register(app: typer.Typer) -> None:
     app.command()(report)
     app.command()(export)
     bench_app.command("linkage")(bench_linkage)
+    bench_app.command("pipeline")(bench_pipeline)
