@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,9 +155,13 @@ def load_model(path: str | Path) -> Model:
         raise BadInput("seed must be a whole number, 0 or more", file=file)
     if not isinstance(draws, int) or isinstance(draws, bool) or not 100 <= draws <= 10_000_000:
         raise BadInput("draws must be a whole number from 100 to 10,000,000", file=file)
+    if not isinstance(data.get("require_standard", True), bool):
+        raise BadInput("require_standard must be true or false", file=file)
+    if not isinstance(data.get("standard", {}), dict):
+        raise BadInput("standard must be a table [standard]", file=file)
     standard = standard_from_dict(data["standard"], file) if "standard" in data else DEFAULT_STANDARD
     return Model(str(data.get("name", path.stem)), data["rule"].strip(), tree, parameters, seed, draws,
-                 standard, bool(data.get("require_standard", True)), [path.parent / t for t in testimony],
+                 standard, data.get("require_standard", True), [path.parent / t for t in testimony],
                  file)
 
 
@@ -189,7 +194,7 @@ def _check_parameter(name: str, spec: Any, file: str) -> None:
             raise bad(f"range is inverted ({values[0]} is above {values[1]})")
         if not str(spec.get("reason", "")).strip():
             raise bad("a hand-set range needs a stated reason")
-    if "unit" in spec and spec["unit"] not in UNITS:
+    if "unit" in spec and (not isinstance(spec["unit"], str) or spec["unit"] not in UNITS):
         raise bad(f"unknown unit '{spec['unit']}'")
     if spec.get("combine", "envelope") not in COMBINATIONS:
         raise bad(f"combine must be one of {', '.join(COMBINATIONS)}")
@@ -228,7 +233,7 @@ def _bind_one(model: Model, testimony: Testimony, name: str, spec: dict[str, Any
         low, high = (float(v) for v in spec["range"])
         parameter = Parameter(name, low, high, spec.get("unit", ""), {}, reason=str(spec["reason"]).strip())
     else:
-        finding, claims = _finding_for(model, testimony, name, spec, bad)
+        finding, claims = _finding_for(model, testimony, spec, bad)
         if finding.claim_type not in NUMERIC_TYPES:
             raise bad(f"fact '{finding.fact_key}' is a {finding.claim_type} claim and carries no numbers")
         unit = spec.get("unit", finding.unit)
@@ -256,8 +261,8 @@ def _bind_one(model: Model, testimony: Testimony, name: str, spec: dict[str, Any
     return parameter
 
 
-def _finding_for(model: Model, testimony: Testimony, name: str, spec: dict[str, Any],
-                 bad: Any) -> tuple[Finding, list[Claim]]:
+def _finding_for(model: Model, testimony: Testimony, spec: dict[str, Any],
+                 bad: Callable[[str], BadInput]) -> tuple[Finding, list[Claim]]:
     if "fact" in spec:
         claims = [c for c in testimony.claims if c.fact_key == spec["fact"]]
         if not claims:
@@ -284,7 +289,8 @@ def _finding_for(model: Model, testimony: Testimony, name: str, spec: dict[str, 
     return finding, claims
 
 
-def _distribution(spec: dict[str, Any], parameter: Parameter, bad: Any) -> dict[str, Any]:
+def _distribution(spec: dict[str, Any], parameter: Parameter,
+                  bad: Callable[[str], BadInput]) -> dict[str, Any]:
     kind = spec.get("distribution", "uniform")
     low, high = parameter.low, parameter.high
     out: dict[str, Any] = {"kind": kind}

@@ -53,6 +53,9 @@ def standard_from_dict(data: dict[str, Any], file: str = "") -> Standard:
     for key in ("documents_count_as_direct", "allow_unresolved_contradictions"):
         if not isinstance(values[key], bool):
             raise BadInput(f"{key} must be true or false", file=file or None)
+    for key in ("ignore_reliability", "ignore_credibility"):
+        if not isinstance(values[key], (list, tuple)):
+            raise BadInput(f"{key} must be a list, e.g. [\"E\"] or [5]", file=file or None)
     if not set(values["ignore_reliability"]) <= set(RELIABILITY):
         raise BadInput("ignore_reliability lists grades A to F only", file=file or None)
     if not set(values["ignore_credibility"]) <= set(CREDIBILITY):
