@@ -92,7 +92,9 @@ def test_an_unknown_encoding_is_refused(ws, tmp_path, monkeypatch, capsys):
 
 def test_a_mapping_naming_a_missing_column_is_refused(ws, tmp_path, monkeypatch, capsys):
     mapping = tmp_path / "m.toml"
-    mapping.write_text('[columns]\n"الاسم الكامل" = "full_name"\n"اسم الأم" = "mother_name"\n', encoding="utf-8")
+    mapping.write_text(
+        '[columns]\n"الاسم الكامل" = "full_name"\n"اسم الأم" = "mother_name"\n', encoding="utf-8"
+    )
     path = write_csv(tmp_path / "ar.csv", ARABIC_HEADER, ARABIC_ROWS)
     sentence = assert_refused(monkeypatch, capsys, ws, path, "--map", mapping, says="اسم الأم")
     assert "lacks" in sentence
@@ -112,7 +114,9 @@ def test_missing_required_columns_are_refused(ws, tmp_path, monkeypatch, capsys)
 
 
 def test_a_list_with_no_names_is_refused(ws, tmp_path, monkeypatch, capsys):
-    path = write_csv(tmp_path / "nameless.csv", ["record_id", "full_name", "sex"], [["1", "", "male"], ["2", "", ""]])
+    path = write_csv(
+        tmp_path / "nameless.csv", ["record_id", "full_name", "sex"], [["1", "", "male"], ["2", "", ""]]
+    )
     assert_refused(monkeypatch, capsys, ws, path, says="no names at all")
 
 
@@ -123,13 +127,16 @@ def test_a_duplicate_record_id_within_a_source_is_refused(ws, tmp_path, monkeypa
 
 
 def test_malformed_dates_are_refused(ws, tmp_path, monkeypatch, capsys):
-    path = write_csv(tmp_path / "dates.csv", rows=[*ROWS[:2], ["020", "حسن", "", "", "2013-5-1", ""],
-                                                   ["021", "علي", "", "", "yesterday", ""]])
+    path = write_csv(
+        tmp_path / "dates.csv",
+        rows=[*ROWS[:2], ["020", "حسن", "", "", "2013-5-1", ""], ["021", "علي", "", "", "yesterday", ""]],
+    )
     sentence = assert_refused(monkeypatch, capsys, ws, path, says="'2013-5-1' is not a date")
     assert "row 4" in sentence and "column 'date_of_death'" in sentence and "1 more row is bad" in sentence
 
 
 def test_ingest_outside_a_workspace_is_refused(tmp_path, monkeypatch, capsys):
-    code, _, err = run(monkeypatch, capsys, "ingest", write_csv(tmp_path / "a.csv"), "-w", tmp_path / "nowhere")
+    code, _, err = run(
+        monkeypatch, capsys, "ingest", write_csv(tmp_path / "a.csv"), "-w", tmp_path / "nowhere"
+    )
     assert code == 2 and "not an uncounted workspace" in err
-

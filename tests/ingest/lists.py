@@ -36,8 +36,14 @@ def csv_text(header: list[str] = HEADER, rows: list[list[str]] = ROWS, delimiter
     return buffer.getvalue()
 
 
-def write_csv(path: Path, header: list[str] = HEADER, rows: list[list[str]] = ROWS, *, encoding: str = "utf-8",
-              delimiter: str = ",") -> Path:
+def write_csv(
+    path: Path,
+    header: list[str] = HEADER,
+    rows: list[list[str]] = ROWS,
+    *,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+) -> Path:
     path.write_bytes(csv_text(header, rows, delimiter).encode(encoding))
     return path
 
@@ -45,7 +51,9 @@ def write_csv(path: Path, header: list[str] = HEADER, rows: list[list[str]] = RO
 def store_state(ws: Workspace) -> tuple[int, int, int, tuple[str, ...]]:
     """Row counts of the ingest tables and the names under originals/: what 'unchanged' means."""
     with ws.engine.connect() as connection:
-        counts = [connection.execute(select(func.count()).select_from(table)).scalar_one()
-                  for table in (Import.__table__, records, Quarantined.__table__)]
+        counts = [
+            connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (Import.__table__, records, Quarantined.__table__)
+        ]
     kept = tuple(sorted(p.name for p in ws.originals.iterdir())) if ws.originals.exists() else ()
     return counts[0], counts[1], counts[2], kept

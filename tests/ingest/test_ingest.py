@@ -23,7 +23,12 @@ def ws(tmp_path):
 
 def test_records_are_stored_as_canonical_strings(ws, tmp_path):
     result = ingest_file(ws, write_csv(tmp_path / "group_a.csv"), source="A")
-    assert (result.n_rows, result.n_records, result.n_quarantined, result.already_imported) == (4, 4, 0, False)
+    assert (result.n_rows, result.n_records, result.n_quarantined, result.already_imported) == (
+        4,
+        4,
+        0,
+        False,
+    )
     assert result.sources == ("A",) and result.source == "A"
     frame = load_records(ws)
     assert list(frame.columns) == list(CANONICAL_FIELDS)
@@ -68,8 +73,11 @@ def test_source_comes_from_the_argument_then_the_column_then_the_file_name(ws, t
     rows = [["x1", "أحمد", "S1"], ["x2", "محمود", "S2"]]
     by_column = ingest_file(ws, write_csv(tmp_path / "two.csv", ["record_id", "full_name", "source"], rows))
     assert by_column.sources == ("S1", "S2")
-    named = ingest_file(ws, write_csv(tmp_path / "three.csv", ["record_id", "full_name", "source"],
-                                      [["y1", "سعيد", "S9"]]), source="given")
+    named = ingest_file(
+        ws,
+        write_csv(tmp_path / "three.csv", ["record_id", "full_name", "source"], [["y1", "سعيد", "S9"]]),
+        source="given",
+    )
     assert named.sources == ("given",) and any("replaced" in w for w in named.warnings)
     assert list(load_records(ws)["source"]) == ["stem_name", "S1", "S2", "given"]
     assert list(load_records(ws, ["S2", "given"])["record_id"]) == ["x2", "y1"]
@@ -93,8 +101,12 @@ def test_strict_mode_names_the_first_bad_row_and_writes_nothing(ws, tmp_path):
 
 
 def test_quarantine_keeps_every_bad_row_with_reason_and_values(ws, tmp_path):
-    rows = [*ROWS, ["011", "خالد", "male", "200", "2013-02-30", ""], ["012", "", "", "", "", ""],
-            ["007", "مكرر", "", "", "", ""]]
+    rows = [
+        *ROWS,
+        ["011", "خالد", "male", "200", "2013-02-30", ""],
+        ["012", "", "", "", "", ""],
+        ["007", "مكرر", "", "", "", ""],
+    ]
     result = ingest_file(ws, write_csv(tmp_path / "bad.csv", rows=rows), source="B", quarantine=True)
     assert (result.n_rows, result.n_records, result.n_quarantined) == (7, 4, 3)
     held = load_quarantine(ws)
@@ -111,16 +123,20 @@ def test_a_record_id_already_in_the_store_is_a_duplicate(ws, tmp_path):
     ingest_file(ws, write_csv(tmp_path / "first.csv"), source="A")
     before = store_state(ws)
     with pytest.raises(BadInput, match="already in the store") as error:
-        ingest_file(ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="A")
+        ingest_file(
+            ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="A"
+        )
     assert error.value.row == 2 and store_state(ws) == before
-    other = ingest_file(ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]),
-                        source="B")  # the same id in another list is another record
+    other = ingest_file(
+        ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="B"
+    )  # the same id in another list is another record
     assert other.n_records == 1
 
 
 def test_arabic_headers_values_and_day_first_dates_through_a_mapping(ws, tmp_path):
     mapping = tmp_path / "group.toml"
-    mapping.write_text("""
+    mapping.write_text(
+        """
 [columns]
 "الرقم" = "record_id"
 "الاسم الكامل" = "full_name"
@@ -138,7 +154,9 @@ source = "مجموعة التوثيق"
 
 [dates]
 format = "%d/%m/%Y"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = ingest_file(ws, write_csv(tmp_path / "arabic.csv", ARABIC_HEADER, ARABIC_ROWS), mapping=mapping)
     assert result.sources == ("مجموعة التوثيق",)
     frame = load_records(ws)

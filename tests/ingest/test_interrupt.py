@@ -18,7 +18,7 @@ from uncounted.workspace import Workspace
 
 N = 5_000
 
-#: Imports in chunks of 500 rows and announces each chunk, then waits, so the test can kill it mid-transaction.
+#: Imports in chunks of 500 rows, announcing each chunk and pausing, so the test can kill it mid-transaction.
 CHILD = textwrap.dedent("""
     import sys, time
     import uncounted.ingest.importer as importer
@@ -44,8 +44,12 @@ def test_kill_9_during_an_import_leaves_the_store_unchanged(tmp_path, big_list):
     ws = Workspace.create(tmp_path / "ws")
     ingest_file(ws, write_csv(tmp_path / "small.csv", rows=ROWS), source="small")
     before = store_state(ws)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ws.path), str(big_list)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ws.path), str(big_list)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout.readline().strip() == "500"  # rows are in the open transaction now
         os.kill(child.pid, signal.SIGKILL)

@@ -55,18 +55,24 @@ def test_fixed_values_fill_a_column():
     assert list(out["governorate"]) == ["حلب", "حلب"] and origin["governorate"] == "(fixed governorate)"
 
 
-@pytest.mark.parametrize(("text", "says"), [
-    ('[columns]\n"الاسم" = "nickname"\n', "'nickname', which is not a canonical column"),
-    ('[values.religion]\n"x" = "y"\n', "'religion', which is not a canonical column"),
-    ('[fixed]\nsurname = "x"\n', "'surname', which is not a canonical column"),
-    ('[columns]\n"a" = "full_name"\n"b" = "full_name"\n', "several headers onto 'full_name'"),
-    ('[columns]\n"a" = "source"\n[fixed]\nsource = "x"\n', "both in section 'columns' and in section 'fixed'"),
-    ('[dates]\ndate_of_birth = "%Y"\n', "'date_of_birth' is not a date field"),
-    ('[dates]\nformat = "dd/mm/yyyy"\n', "strptime format"),
-    ('[read]\ncharset = "utf-8"\n', "unknown key in section 'read'"),
-    ("[columns\n", "not valid UTF-8 TOML"),
-    ('[colums]\n"a" = "full_name"\n', "unknown section 'colums'"),
-])
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('[columns]\n"الاسم" = "nickname"\n', "'nickname', which is not a canonical column"),
+        ('[values.religion]\n"x" = "y"\n', "'religion', which is not a canonical column"),
+        ('[fixed]\nsurname = "x"\n', "'surname', which is not a canonical column"),
+        ('[columns]\n"a" = "full_name"\n"b" = "full_name"\n', "several headers onto 'full_name'"),
+        (
+            '[columns]\n"a" = "source"\n[fixed]\nsource = "x"\n',
+            "both in section 'columns' and in section 'fixed'",
+        ),
+        ('[dates]\ndate_of_birth = "%Y"\n', "'date_of_birth' is not a date field"),
+        ('[dates]\nformat = "dd/mm/yyyy"\n', "strptime format"),
+        ('[read]\ncharset = "utf-8"\n', "unknown key in section 'read'"),
+        ("[columns\n", "not valid UTF-8 TOML"),
+        ('[colums]\n"a" = "full_name"\n', "unknown section 'colums'"),
+    ],
+)
 def test_mistakes_name_the_mapping_file(tmp_path, text, says):
     with pytest.raises(BadInput, match=says) as error:
         load_mapping(write(tmp_path, text))

@@ -21,13 +21,16 @@ def read(data: bytes, **mapping) -> pd.DataFrame:
     return read_table(data, "list.csv", Mapping(**mapping))
 
 
-@pytest.mark.parametrize(("encode", "expected"), [
-    (lambda t: t.encode("utf-8"), "utf-8"),
-    (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8-sig"),
-    (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16"),
-    (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16"),
-    (lambda t: t.encode("cp1256"), "cp1256"),
-])
+@pytest.mark.parametrize(
+    ("encode", "expected"),
+    [
+        (lambda t: t.encode("utf-8"), "utf-8"),
+        (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8-sig"),
+        (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16"),
+        (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16"),
+        (lambda t: t.encode("cp1256"), "cp1256"),
+    ],
+)
 def test_each_encoding_reads_arabic_exactly(encode, expected):
     table = read(encode(csv_text(HEADER, ARABIC_ONLY)))
     assert table.encoding == expected
@@ -71,18 +74,21 @@ def test_blank_lines_are_skipped_but_rows_keep_their_numbers():
     assert table.warnings == ["2 empty rows skipped"]
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    (b"", "empty"),
-    (b"   \n\n", "only whitespace"),
-    (b"record_id,full_name\n", "no data rows"),
-    (b"a,b,a\n1,2,3\n", "'a' twice"),
-    (b"a,b\n1,2\n3,4,5\n", "not a readable CSV"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
-    (b"%PDF-1.7\n", "PDF"),
-    (b"record_id,full_name\n1,\x00\x01\x02\n", "binary"),
-    (b"PK\x03\x04garbage", "XLSX"),
-    (b"PAR1garbage", "Parquet"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "only whitespace"),
+        (b"record_id,full_name\n", "no data rows"),
+        (b"a,b,a\n1,2,3\n", "'a' twice"),
+        (b"a,b\n1,2\n3,4,5\n", "not a readable CSV"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"record_id,full_name\n1,\x00\x01\x02\n", "binary"),
+        (b"PK\x03\x04garbage", "XLSX"),
+        (b"PAR1garbage", "Parquet"),
+    ],
+)
 def test_unreadable_files_are_bad_input(data, says):
     with pytest.raises(BadInput, match=says) as error:
         read(data)
@@ -93,8 +99,9 @@ def test_xlsx_reads_the_first_sheet_or_the_named_one(tmp_path):
     path = tmp_path / "book.xlsx"
     with pd.ExcelWriter(path) as writer:
         pd.DataFrame(ROWS, columns=HEADER).to_excel(writer, sheet_name="قائمة", index=False)
-        pd.DataFrame([["x1", "سعيد", "", 45.0, pd.Timestamp("2013-05-17"), ""]],
-                     columns=HEADER).to_excel(writer, sheet_name="second", index=False)
+        pd.DataFrame([["x1", "سعيد", "", 45.0, pd.Timestamp("2013-05-17"), ""]], columns=HEADER).to_excel(
+            writer, sheet_name="second", index=False
+        )
     first = read(path.read_bytes())
     assert first.format == "xlsx" and first.frame.values.tolist() == ROWS
     second = read(path.read_bytes(), sheet="second")
@@ -104,8 +111,14 @@ def test_xlsx_reads_the_first_sheet_or_the_named_one(tmp_path):
 
 
 def test_parquet_typed_columns_become_text(tmp_path):
-    frame = pd.DataFrame({"record_id": ["007", "008"], "age": pd.array([34, None], dtype="Int64"),
-                          "weight": [70.5, np.nan], "date_of_death": pd.to_datetime(["2013-05-17", None])})
+    frame = pd.DataFrame(
+        {
+            "record_id": ["007", "008"],
+            "age": pd.array([34, None], dtype="Int64"),
+            "weight": [70.5, np.nan],
+            "date_of_death": pd.to_datetime(["2013-05-17", None]),
+        }
+    )
     frame.to_parquet(tmp_path / "t.parquet", index=False)
     table = read((tmp_path / "t.parquet").read_bytes())
     assert table.frame.values.tolist() == [["007", "34", "70.5", "2013-05-17"], ["008", "", "", ""]]

@@ -26,8 +26,12 @@ def problems_of(records: pd.DataFrame, **kwargs) -> list[tuple[int, str]]:
 
 
 def test_clean_values_are_canonical():
-    records = frame(sex=["ذكر", "F", "", "انثى"], age=["٣٤", "0", "120", ""], birth_year=["1980", "", "١٩٥٥", ""],
-                    date_of_death=["2013", "٢٠١٣-٠٥", "2013-05-17", "2013-05/2013-07"])
+    records = frame(
+        sex=["ذكر", "F", "", "انثى"],
+        age=["٣٤", "0", "120", ""],
+        birth_year=["1980", "", "١٩٥٥", ""],
+        date_of_death=["2013", "٢٠١٣-٠٥", "2013-05-17", "2013-05/2013-07"],
+    )
     clean, found = validate(records, np.arange(2, 6), today=TODAY)
     assert found.empty
     assert list(clean["sex"]) == ["male", "female", "", "female"]
@@ -36,18 +40,31 @@ def test_clean_values_are_canonical():
     assert list(clean["date_of_death"]) == ["2013", "2013-05", "2013-05-17", "2013-05/2013-07"]
 
 
-@pytest.mark.parametrize(("column", "value"), [
-    ("sex", "unknown"), ("age", "121"), ("age", "-1"), ("age", "34.5"), ("age", "about 40"),
-    ("birth_year", "1850"), ("birth_year", "2030"), ("birth_year", "80"),
-    ("date_of_death", "2013-02-30"), ("date_of_death", "2030"), ("date_of_detention", "1850-01"),
-])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("sex", "unknown"),
+        ("age", "121"),
+        ("age", "-1"),
+        ("age", "34.5"),
+        ("age", "about 40"),
+        ("birth_year", "1850"),
+        ("birth_year", "2030"),
+        ("birth_year", "80"),
+        ("date_of_death", "2013-02-30"),
+        ("date_of_death", "2030"),
+        ("date_of_detention", "1850-01"),
+    ],
+)
 def test_implausible_values_are_problems(column, value):
     assert problems_of(frame(**{column: ["", value]})) == [(1, column)]
 
 
 def test_a_declared_date_format_is_used():
     records = frame(date_of_death=["17/05/2013", "2013"])
-    clean, found = validate(records, np.arange(2, 4), date_formats={"date_of_death": ("%d/%m/%Y",)}, today=TODAY)
+    clean, found = validate(
+        records, np.arange(2, 4), date_formats={"date_of_death": ("%d/%m/%Y",)}, today=TODAY
+    )
     assert found.empty and list(clean["date_of_death"]) == ["2013-05-17", "2013"]
     assert problems_of(records) == [(0, "date_of_death")]  # without the format, day-first is refused
 

@@ -1,4 +1,4 @@
-"""Workspace commands: `uncounted init WS` makes a workspace, `uncounted ingest FILE` imports a list into it."""
+"""Workspace commands: `init` makes a workspace, `ingest` imports a victim list into it."""
 
 from __future__ import annotations
 
@@ -9,41 +9,66 @@ import typer
 from uncounted.cli.common import WorkspaceOption, bench_app, console, progress
 
 
-def init(workspace: Path = typer.Argument(..., help="Folder to create the workspace in (must not hold one).")) -> None:
+def init(
+    workspace: Path = typer.Argument(..., help="Folder to create the workspace in (must not hold one)."),
+) -> None:
     """Create a workspace: uncounted.toml (settings), the store, and the originals folder."""
     from uncounted.workspace import Workspace
 
     ws = Workspace.create(workspace)
-    console.print(f"created workspace {ws.path} (store: {ws.section('store')['path']})", highlight=False, markup=False)
+    console.print(
+        f"created workspace {ws.path} (store: {ws.section('store')['path']})", highlight=False, markup=False
+    )
 
 
 def ingest(
-    file: Path = typer.Argument(..., help="Victim list: CSV (any delimiter; UTF-8, UTF-16 or Windows-1256), "
-                                          "XLSX or Parquet."),
-    source: str | None = typer.Option(None, "--source", help="Name of the list; default: the file's source "
-                                                              "column, else the file name."),
-    mapping: Path | None = typer.Option(None, "--map", help="Mapping file (TOML) from the file's own headers and "
-                                                            "values to canonical ones; see docs/mapping.md."),
-    quarantine: bool = typer.Option(False, "--quarantine", help="Import the valid rows and set invalid ones aside "
-                                                                "with their reasons (default: refuse the file)."),
+    file: Path = typer.Argument(
+        ..., help="Victim list: CSV (any delimiter; UTF-8, UTF-16 or Windows-1256), XLSX or Parquet."
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Name of the list; default: the file's source column, else the file name."
+    ),
+    mapping: Path | None = typer.Option(
+        None,
+        "--map",
+        help="Mapping file (TOML) from the file's own headers and "
+        "values to canonical ones; see docs/mapping.md.",
+    ),
+    quarantine: bool = typer.Option(
+        False,
+        "--quarantine",
+        help="Import the valid rows and set invalid ones aside "
+        "with their reasons (default: refuse the file).",
+    ),
     workspace: Path = WorkspaceOption,
 ) -> None:
-    """Import one victim list into the workspace's store, as one transaction; re-importing a file does nothing."""
+    """Import one victim list into the store as one transaction; re-importing a file does nothing."""
     from uncounted.ingest import ingest_file
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
     with progress(f"reading {file.name}", total=None) as (bar, task):
+
         def advance(done: int, total: int) -> None:
             bar.update(task, description=f"writing records of {file.name}: {done:,} of {total:,}")
 
-        result = ingest_file(ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance)
+        result = ingest_file(
+            ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance
+        )
     if result.already_imported:
-        console.print(f"{file.name}: already imported (import {result.import_id}, {_count(result.n_records, 'record')})"
-                      "; nothing to do", highlight=False, markup=False)
+        console.print(
+            f"{file.name}: already imported (import {result.import_id}, {_count(result.n_records, 'record')})"
+            "; nothing to do",
+            highlight=False,
+            markup=False,
+        )
         return
-    console.print(f"{file.name}: {_count(result.n_records, 'record')} imported into {result.source}, "
-                  f"{result.n_quarantined:,} quarantined", highlight=False, markup=False)
+    console.print(
+        f"{file.name}: {_count(result.n_records, 'record')} imported into {result.source}, "
+        f"{result.n_quarantined:,} quarantined",
+        highlight=False,
+        markup=False,
+    )
     for warning in result.warnings:
         console.print(f"  note: {warning}", highlight=False, markup=False, style="yellow")
 
@@ -55,14 +80,18 @@ def _count(n: int, noun: str) -> str:
 def bench_ingest(
     records: list[int] = typer.Option([100_000], "--records", help="List sizes to time (repeat the option)."),
 ) -> None:
-    """Time importing and reading back simulated lists of the given sizes (issue 8 asks 1,000,000 in 3 minutes)."""
+    """Time importing and reading back simulated lists (issue 8 asks 1,000,000 in 3 minutes)."""
     from uncounted.ingest.bench import time_ingest
 
     for n in records:
         with progress(f"importing {n:,} simulated records"):
             timing = time_ingest(n)
-        console.print(f"{timing.records:,} records ({timing.file_mb:.0f} MB CSV): ingest {timing.ingest_seconds:.1f} s, "
-                      f"load_records {timing.load_seconds:.1f} s", highlight=False)
+        console.print(
+            f"{timing.records:,} records ({timing.file_mb:.0f} MB CSV): "
+            f"ingest {timing.ingest_seconds:.1f} s, "
+            f"load_records {timing.load_seconds:.1f} s",
+            highlight=False,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,7 @@
 """Benchmark of ingest: how long a list of N simulated records takes to import and to read back.
 
-The list repeats a small generated frame (made-up Arabic and Latin names, partial dates) with unique record ids,
-so the figure measures reading, validation and bulk writing, not the generator.
+The list repeats a small generated frame (made-up Arabic and Latin names, partial dates) with unique record
+ids, so the figure measures reading, validation and bulk writing, not the generator.
 """
 
 from __future__ import annotations
@@ -36,14 +36,16 @@ def simulated_list(n: int, seed: int = 1, block: int = 1_000) -> pd.DataFrame:
     """`n` canonical records: a generated block of `block` rows repeated, with unique record ids."""
     rng = np.random.default_rng(seed)
     names = [f"{rng.choice(_GIVEN)} {rng.choice(_GIVEN)} {rng.choice(_FAMILY)}" for _ in range(block)]
-    base = pd.DataFrame({
-        "full_name": names,
-        "sex": rng.choice(["male", "female", ""], block),
-        "age": rng.integers(14, 85, block).astype(str),
-        "date_of_death": rng.choice(_DATES, block),
-        "date_of_detention": rng.choice(_DATES, block),
-        "governorate": rng.choice(_PLACES, block),
-    })
+    base = pd.DataFrame(
+        {
+            "full_name": names,
+            "sex": rng.choice(["male", "female", ""], block),
+            "age": rng.integers(14, 85, block).astype(str),
+            "date_of_death": rng.choice(_DATES, block),
+            "date_of_detention": rng.choice(_DATES, block),
+            "governorate": rng.choice(_PLACES, block),
+        }
+    )
     frame = pd.concat([base] * (n // block + 1), ignore_index=True).iloc[:n]
     frame.insert(0, "record_id", [f"r{i:07d}" for i in range(n)])
     return frame

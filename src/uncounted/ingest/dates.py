@@ -1,7 +1,7 @@
-"""Dates as victim lists write them, turned into ISO 8601 partial dates or EDTF intervals without inventing precision.
+"""Dates as lists write them → ISO 8601 partial dates or EDTF intervals, without inventing precision.
 
-A list that says "2013" means the year, not 1 January 2013; a list that says "05/2013" means May. So a parsed date
-keeps exactly the precision it was written with: `2013`, `2013-05`, `2013-05-17`, or an interval
+A list that says "2013" means the year, not 1 January 2013; a list that says "05/2013" means May. So a parsed
+date keeps exactly the precision it was written with: `2013`, `2013-05`, `2013-05-17`, or an interval
 `2013-05/2013-07` (EDTF level 0, ISO 8601-2:2019 §3.1.1). Python's `datetime` cannot hold a partial date, so
 the small grammar here is written by hand; `strptime` still does the work for declared source formats.
 """
@@ -15,9 +15,15 @@ from datetime import date, datetime
 from uncounted.errors import BadInput
 
 #: Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…) digits to ASCII, plus the Arabic date separator.
-_DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
-                         **{chr(0x06F0 + i): str(i) for i in range(10)},
-                         "\u066b": ".", "\u066c": ",", "\u060c": ","})
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u066b": ".",
+        "\u066c": ",",
+        "\u060c": ",",
+    }
+)
 _PARTIAL = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _LONGEST = 64  # no date is longer; refusing early keeps garbage from costing time
 
@@ -51,7 +57,7 @@ def _partial(text: str, original: str) -> tuple[str, tuple[int, int, int], tuple
 def parse_iso(value: str) -> str:
     """Check one ISO partial date or EDTF interval and return it in canonical form ("" stays "").
 
-    Raises BadInput (and nothing else) for anything that is not one; an interval must not end before it starts.
+    Raises BadInput (and nothing else) for anything that is not one; an interval may not end before it starts.
     """
     original = value
     if not isinstance(value, str):
@@ -85,9 +91,9 @@ def _with_precision(parsed: datetime, fmt: str) -> str:
 def parse_date(value: str, formats: Sequence[str] = ()) -> str:
     """A date as a list wrote it → canonical ISO partial date or EDTF interval, with its precision kept.
 
-    `formats` are the source's own strptime formats (e.g. day-first `%d/%m/%Y`, `%m/%Y`), tried in order before
-    ISO; the result has the precision the matching format carries (`%m/%Y` gives `2013-05`). Arabic-Indic digits
-    are read as digits. Anything else raises BadInput, never another exception.
+    `formats` are the source's own strptime formats (e.g. day-first `%d/%m/%Y`, `%m/%Y`), tried in order
+    before ISO; the result has the precision the matching format carries (`%m/%Y` gives `2013-05`).
+    Arabic-Indic digits are read as digits. Anything else raises BadInput, never another exception.
     """
     if not isinstance(value, str):
         raise BadInput(f"'{value!r}' is not a date")
@@ -104,8 +110,10 @@ def parse_date(value: str, formats: Sequence[str] = ()) -> str:
         return parse_iso(text)
     except BadInput:
         if formats:
-            raise BadInput(f"'{value}' matches neither the declared format "
-                           f"{' or '.join(repr(f) for f in formats)} nor ISO 8601") from None
+            raise BadInput(
+                f"'{value}' matches neither the declared format "
+                f"{' or '.join(repr(f) for f in formats)} nor ISO 8601"
+            ) from None
         raise
 
 

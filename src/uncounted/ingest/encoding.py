@@ -1,8 +1,9 @@
 """Which kind of file this is, and which text encoding it uses, decided from its bytes (never its name).
 
 Lists arrive as CSV exported from Excel on Arabic Windows (Windows-1256), as UTF-8 with or without a BOM, as
-UTF-16 from "Unicode text" exports — and sometimes as a PNG someone renamed. Byte-order marks and magic numbers
-settle most cases; charset-normalizer (restricted to the encodings such lists really use) settles the rest.
+UTF-16 from "Unicode text" exports — and sometimes as a PNG someone renamed. Byte-order marks and magic
+numbers settle most cases; charset-normalizer (restricted to the encodings such lists really use) settles the
+rest.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-#: Single-byte encodings victim lists are written in when not Unicode: Arabic Windows, Arabic ISO, Western Windows.
+#: Single-byte encodings of lists that are not Unicode: Arabic Windows, Arabic ISO, Western Windows.
 GUESSABLE = ("cp1256", "iso8859_6", "cp1252")
 
 
@@ -61,8 +62,9 @@ def decode(data: bytes, file: str, declared: str | None = None) -> tuple[str, st
         try:
             return data.decode(declared), codecs.lookup(declared).name
         except LookupError:
-            raise BadInput(f"the mapping declares encoding '{declared}', which Python does not know",
-                           file=file) from None
+            raise BadInput(
+                f"the mapping declares encoding '{declared}', which Python does not know", file=file
+            ) from None
         except UnicodeDecodeError as exc:
             raise BadInput(f"the file is not valid {declared} (byte {exc.start})", file=file) from None
     for bom, encoding in _BOMS:
@@ -70,20 +72,27 @@ def decode(data: bytes, file: str, declared: str | None = None) -> tuple[str, st
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise BadInput(f"the file starts with a {encoding} byte-order mark but is not valid {encoding} "
-                               f"(byte {exc.start})", file=file) from None
+                raise BadInput(
+                    f"the file starts with a {encoding} byte-order mark but is not valid {encoding} "
+                    f"(byte {exc.start})",
+                    file=file,
+                ) from None
     if b"\x00" in data[:65536]:
         raise BadInput("the file holds binary data (NUL bytes), not text; is it really a CSV?", file=file)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:1 << 20], cp_isolation=list(GUESSABLE)).best()
+    best = from_bytes(data[: 1 << 20], cp_isolation=list(GUESSABLE)).best()
     if best is None:
-        raise BadInput("cannot tell the file's text encoding (it is not UTF-8, UTF-16 or Windows-1256); "
-                       "save it as UTF-8 or declare its encoding in the read section of a mapping file", file=file)
+        raise BadInput(
+            "cannot tell the file's text encoding (it is not UTF-8, UTF-16 or Windows-1256); "
+            "save it as UTF-8 or declare its encoding in the read section of a mapping file",
+            file=file,
+        )
     try:
         return data.decode(best.encoding), best.encoding
     except UnicodeDecodeError as exc:  # the guess was made on the first megabyte only
-        raise BadInput(f"the file looks like {best.encoding} but byte {exc.start} is not; save it as UTF-8",
-                       file=file) from None
+        raise BadInput(
+            f"the file looks like {best.encoding} but byte {exc.start} is not; save it as UTF-8", file=file
+        ) from None

@@ -1,9 +1,10 @@
 """`ingest_file`: one victim list into the store, as one transaction, with its original kept byte for byte.
 
-The order matters. Everything that only needs the file (reading, mapping, file-level checks) happens before the
-store is touched. The transaction then claims the file's hash first — which also takes SQLite's write lock, so
-two processes importing at once queue rather than race — checks record_ids against the store, writes records and
-quarantine in bulk, and stages the original. The original gets its final name only after the commit.
+The order matters. Everything that only needs the file (reading, mapping, file-level checks) happens before
+the store is touched. The transaction then claims the file's hash first — which also takes SQLite's write
+lock, so two processes importing at once queue rather than race — checks record_ids against the store, writes
+records and quarantine in bulk, and stages the original. The original gets its final name only after the
+commit.
 """
 
 from __future__ import annotations
@@ -53,14 +54,21 @@ class ImportResult:
         return ", ".join(self.sources)
 
 
-def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, mapping: str | Path | None = None,
-                quarantine: bool = False, progress: Progress | None = None) -> ImportResult:
+def ingest_file(
+    ws: Workspace,
+    path: str | Path,
+    *,
+    source: str | None = None,
+    mapping: str | Path | None = None,
+    quarantine: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import one CSV, XLSX or Parquet list into the workspace's store.
 
     The source name is `source` if given, else the mapping's fixed `source`, else the file's `source` column
-    (per row), else the file's stem. Strict by default: any invalid row raises BadInput and nothing is written;
-    with `quarantine=True` valid rows are imported and invalid ones go to the quarantine table with reasons.
-    Re-importing the same bytes (same SHA-256) does nothing and says so.
+    (per row), else the file's stem. Strict by default: any invalid row raises BadInput and nothing is
+    written; with `quarantine=True` valid rows are imported and invalid ones go to the quarantine table with
+    reasons. Re-importing the same bytes (same SHA-256) does nothing and says so.
     """
     path = Path(path)
     file = str(path)
@@ -82,9 +90,18 @@ def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, m
     try:
         with ws.session() as session:
             connection = session.connection()
-            import_id = _claim(connection, sha256=sha256, file_name=path.name, original=name, size_bytes=len(data),
-                               format=raw.format, encoding=raw.encoding, delimiter=raw.delimiter,
-                               mapping_file=str(mapping or ""), mapping_sha256=rules.sha256)
+            import_id = _claim(
+                connection,
+                sha256=sha256,
+                file_name=path.name,
+                original=name,
+                size_bytes=len(data),
+                format=raw.format,
+                encoding=raw.encoding,
+                delimiter=raw.delimiter,
+                mapping_file=str(mapping or ""),
+                mapping_sha256=rules.sha256,
+            )
             stored = _stored_ids(connection, frame["source"].unique().tolist())
             clean, problems = validate(frame, raw.rows, date_formats=rules.date_formats, stored=stored)
             if len(problems) and not quarantine:
@@ -94,13 +111,23 @@ def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, m
             _insert_records(connection, clean.loc[~bad], raw.rows[~bad], import_id, progress)
             entries = quarantine_rows(problems, raw.frame, raw.rows, clean, origin)
             if entries:
-                connection.execute(insert(Quarantined.__table__), [{**e, "import_id": import_id} for e in entries])
+                connection.execute(
+                    insert(Quarantined.__table__), [{**e, "import_id": import_id} for e in entries]
+                )
                 warnings.append(f"{len(entries):,} rows quarantined")
             sources = tuple(s for s in dict.fromkeys(clean["source"]) if s)
             n_records = int((~bad).sum())
-            connection.execute(update(Import.__table__).where(Import.__table__.c.id == import_id).values(
-                sources=list(sources), n_rows=len(clean), n_records=n_records, n_quarantined=len(entries),
-                warnings=warnings))
+            connection.execute(
+                update(Import.__table__)
+                .where(Import.__table__.c.id == import_id)
+                .values(
+                    sources=list(sources),
+                    n_rows=len(clean),
+                    n_records=n_records,
+                    n_quarantined=len(entries),
+                    warnings=warnings,
+                )
+            )
             staged = fixity.stage_original(ws.originals, name, data)
     except _Claimed:  # another process committed these bytes while we were reading them
         done = _already_imported(ws, sha256, data, file)
@@ -111,11 +138,14 @@ def ingest_file(ws: Workspace, path: str | Path, *, source: str | None = None, m
         if staged is not None:
             fixity.discard(staged)
         if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
-            raise UncountedError("the store is busy with another import; nothing was written, try again when "
-                                 "it has finished") from None
+            raise UncountedError(
+                "the store is busy with another import; nothing was written, try again when it has finished"
+            ) from None
         raise
     fixity.publish(staged)
-    return ImportResult(import_id, sources, sha256, len(clean), n_records, len(entries), False, warnings, file)
+    return ImportResult(
+        import_id, sources, sha256, len(clean), n_records, len(entries), False, warnings, file
+    )
 
 
 class _Claimed(Exception):
@@ -125,14 +155,16 @@ class _Claimed(Exception):
 def _claim(connection, **values) -> int:  # type: ignore[no-untyped-def]
     """Insert the import's row first: it takes the write lock and claims the file's hash."""
     try:
-        return connection.execute(insert(Import.__table__).values(
-            **values, sources=[], warnings=[], imported_at=datetime.now(UTC))).inserted_primary_key[0]
+        return connection.execute(
+            insert(Import.__table__).values(**values, sources=[], warnings=[], imported_at=datetime.now(UTC))
+        ).inserted_primary_key[0]
     except IntegrityError:
         raise _Claimed() from None
 
 
-def _canonical(raw: RawTable, rules: Mapping, path: Path, source: str | None
-               ) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def _canonical(
+    raw: RawTable, rules: Mapping, path: Path, source: str | None
+) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """Map the file's columns, decide each row's source and record_id, and check the list as a whole."""
     file = str(path)
     frame, origin, warnings = apply_mapping(raw.frame, rules, file)
@@ -150,22 +182,37 @@ def _canonical(raw: RawTable, rules: Mapping, path: Path, source: str | None
     if "record_id" not in frame.columns:
         frame["record_id"] = pd.Series(raw.rows, index=frame.index).map("row-{}".format)
         origin["record_id"] = "(row number)"
-        warnings.append("the file has no record_id column: records are numbered by their row ('row-2' is the "
-                        "first data row); these ids are stable only while the file's rows keep their order")
+        warnings.append(
+            "the file has no record_id column: records are numbered by their row ('row-2' is the "
+            "first data row); these ids are stable only while the file's rows keep their order"
+        )
     return normalise(frame, rules.values), origin, warnings
 
 
 def _already_imported(ws: Workspace, sha256: str, data: bytes, file: str) -> ImportResult | None:
     """The earlier import of these exact bytes, with its original put back if a crash lost the rename."""
     with ws.engine.connect() as connection:
-        row = connection.execute(select(Import.__table__).where(Import.__table__.c.sha256 == sha256)).mappings().first()
+        row = (
+            connection.execute(select(Import.__table__).where(Import.__table__.c.sha256 == sha256))
+            .mappings()
+            .first()
+        )
     if row is None:
         return None
     kept = ws.originals / row["original"]
     if not kept.is_file():
         fixity.publish(fixity.stage_original(ws.originals, row["original"], data))
-    return ImportResult(row["id"], tuple(row["sources"]), sha256, row["n_rows"], row["n_records"],
-                        row["n_quarantined"], True, [f"already imported (import {row['id']}); nothing to do"], file)
+    return ImportResult(
+        row["id"],
+        tuple(row["sources"]),
+        sha256,
+        row["n_rows"],
+        row["n_records"],
+        row["n_quarantined"],
+        True,
+        [f"already imported (import {row['id']}); nothing to do"],
+        file,
+    )
 
 
 def _stored_ids(connection, sources: list[str]) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
@@ -173,14 +220,19 @@ def _stored_ids(connection, sources: list[str]) -> dict[str, set[str]]:  # type:
     stored: dict[str, set[str]] = {}
     column = records.c
     for start in range(0, len(sources), 500):
-        query = select(column.source, column.record_id).where(column.source.in_(sources[start:start + 500]))
+        query = select(column.source, column.record_id).where(column.source.in_(sources[start : start + 500]))
         for found_source, record_id in connection.execute(query):
             stored.setdefault(found_source, set()).add(record_id)
     return stored
 
 
-def _insert_records(connection, frame: pd.DataFrame, rows: np.ndarray, import_id: int,  # type: ignore[no-untyped-def]
-                    progress: Progress | None) -> None:
+def _insert_records(
+    connection,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    import_id: int,  # type: ignore[no-untyped-def]
+    progress: Progress | None,
+) -> None:
     """Bulk insert in chunks, each one DBAPI executemany, inside the caller's transaction.
 
     The statement is compiled once for the connection's dialect and the rows go to the driver as plain tuples:
@@ -189,12 +241,15 @@ def _insert_records(connection, frame: pd.DataFrame, rows: np.ndarray, import_id
     keys = ["import_id", "row", *CANONICAL_FIELDS]
     compiled = insert(records).compile(dialect=connection.dialect, column_keys=keys)
     order = list(compiled.positiontup) if compiled.positional else keys  # type: ignore[arg-type]
-    columns = {"import_id": np.full(len(frame), import_id).tolist(), "row": rows.astype(int).tolist(),
-               **{name: frame[name].tolist() for name in CANONICAL_FIELDS}}
+    columns = {
+        "import_id": np.full(len(frame), import_id).tolist(),
+        "row": rows.astype(int).tolist(),
+        **{name: frame[name].tolist() for name in CANONICAL_FIELDS},
+    }
     ordered = [columns[key] for key in order]
     total = len(frame)
     for start in range(0, total, CHUNK):
-        chunk = [column[start:start + CHUNK] for column in ordered]
+        chunk = [column[start : start + CHUNK] for column in ordered]
         if compiled.positional:
             params: list = list(zip(*chunk, strict=True))
         else:

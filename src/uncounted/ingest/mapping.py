@@ -1,8 +1,8 @@
 """Mapping files: how one group's own spreadsheet becomes canonical records, written as data (TOML).
 
 A group keeps its list the way it always has — Arabic headers, its own words for sex, day-first dates. Rather
-than asking it to reshape the file, a small TOML file says which of its columns is which canonical field, which
-values mean what, and how its dates are written. The format is documented in docs/mapping.md.
+than asking it to reshape the file, a small TOML file says which of its columns is which canonical field,
+which values mean what, and how its dates are written. The format is documented in docs/mapping.md.
 """
 
 from __future__ import annotations
@@ -64,35 +64,59 @@ def load_mapping(path: str | Path | None) -> Mapping:
     for target, table in _table(data, "values", where).items():
         _canonical(target, where, "section 'values'")
         if not isinstance(table, dict):
-            raise BadInput(f"section 'values.{target}' must be a table of \"value\" = \"canonical value\"", file=where)
-        values[target] = {str(k).strip(): _text(v, where, f"section 'values.{target}'") for k, v in table.items()}
-    fixed = {target: _text(value, where, "section 'fixed'") for target, value in _table(data, "fixed", where).items()}
+            raise BadInput(
+                f'section \'values.{target}\' must be a table of "value" = "canonical value"', file=where
+            )
+        values[target] = {
+            str(k).strip(): _text(v, where, f"section 'values.{target}'") for k, v in table.items()
+        }
+    fixed = {
+        target: _text(value, where, "section 'fixed'")
+        for target, value in _table(data, "fixed", where).items()
+    }
     for target in fixed:
         _canonical(target, where, "section 'fixed'")
     both = set(fixed) & set(targets)
     if both:
-        raise BadInput(f"{_names(both)} is set both in section 'columns' and in section 'fixed'; keep one", file=where)
+        raise BadInput(
+            f"{_names(both)} is set both in section 'columns' and in section 'fixed'; keep one", file=where
+        )
     read = _table(data, "read", where)
     if set(read) - _READ_KEYS:
-        raise BadInput(f"unknown key in section 'read': {_names(set(read) - _READ_KEYS)}; known: {_names(_READ_KEYS)}",
-                       file=where)
-    return Mapping(columns=columns, values=values, fixed=fixed, date_formats=_date_formats(data, where),
-                   sheet=_optional_text(read, "sheet", where), encoding=_optional_text(read, "encoding", where),
-                   delimiter=_optional_text(read, "delimiter", where), path=where,
-                   sha256=hashlib.sha256(raw).hexdigest())
+        raise BadInput(
+            f"unknown key in section 'read': {_names(set(read) - _READ_KEYS)}; known: {_names(_READ_KEYS)}",
+            file=where,
+        )
+    return Mapping(
+        columns=columns,
+        values=values,
+        fixed=fixed,
+        date_formats=_date_formats(data, where),
+        sheet=_optional_text(read, "sheet", where),
+        encoding=_optional_text(read, "encoding", where),
+        delimiter=_optional_text(read, "delimiter", where),
+        path=where,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
 
 
-def apply_mapping(frame: pd.DataFrame, mapping: Mapping, file: str) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
+def apply_mapping(
+    frame: pd.DataFrame, mapping: Mapping, file: str
+) -> tuple[pd.DataFrame, dict[str, str], list[str]]:
     """The file's columns renamed to canonical fields, with fixed values added and unknown columns set aside.
 
     Returns the canonical frame (only canonical columns that the file or the mapping provides), a map from
-    canonical field back to the file's own header (for messages a person can find in their file), and warnings.
+    canonical field back to the file's own header (for messages a person can find in their file), and
+    warnings.
     """
     missing = [header for header in mapping.columns if header not in frame.columns]
     if missing:
-        raise BadInput(f"the mapping {mapping.path} names column{'s' if len(missing) > 1 else ''} {_names(missing)}, "
-                       f"which the file lacks "
-                       f"(its columns: {_names(frame.columns)})", file=file)
+        raise BadInput(
+            f"the mapping {mapping.path} names column{'s' if len(missing) > 1 else ''} {_names(missing)}, "
+            f"which the file lacks "
+            f"(its columns: {_names(frame.columns)})",
+            file=file,
+        )
     rename: dict[str, str] = {}
     for header in frame.columns:
         if header in mapping.columns:
@@ -100,12 +124,15 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping, file: str) -> tuple[pd.
         elif header in CANONICAL_FIELDS and header not in mapping.columns.values():
             rename[header] = header
     ignored = [h for h in frame.columns if h not in rename]
-    warnings = [f"columns not imported (not canonical and not in the mapping): {_names(ignored)}"] if ignored else []
+    warnings = (
+        [f"columns not imported (not canonical and not in the mapping): {_names(ignored)}"] if ignored else []
+    )
     out = frame[list(rename)].rename(columns=rename)
     for target, value in mapping.fixed.items():
         if target in out.columns:
-            raise BadInput(f"the mapping {mapping.path} fixes '{target}', but the file has that column too",
-                           file=file)
+            raise BadInput(
+                f"the mapping {mapping.path} fixes '{target}', but the file has that column too", file=file
+            )
         out[target] = value
     origin = {target: header for header, target in rename.items()}
     origin.update({target: f"(fixed {target})" for target in mapping.fixed})
@@ -119,12 +146,20 @@ def _date_formats(data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]
     for key, value in dates.items():
         fields = DATE_FIELDS if key == "format" else (key,)
         if key != "format" and key not in DATE_FIELDS:
-            raise BadInput(f"section 'dates': '{key}' is not a date field; use 'format' or one of {_names(DATE_FIELDS)}",
-                           file=where)
+            raise BadInput(
+                f"section 'dates': '{key}' is not a date field; use 'format' or one of {_names(DATE_FIELDS)}",
+                file=where,
+            )
         listed = [value] if isinstance(value, str) else value
-        if not isinstance(listed, list) or not listed or not all(isinstance(f, str) and "%" in f for f in listed):
-            raise BadInput(f"section 'dates': '{key}' must be a strptime format like \"%d/%m/%Y\" or a list of them",
-                           file=where)
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(f, str) and "%" in f for f in listed)
+        ):
+            raise BadInput(
+                f"section 'dates': '{key}' must be a strptime format like \"%d/%m/%Y\" or a list of them",
+                file=where,
+            )
         for name in fields:
             formats[name] = tuple(listed)
     return formats
@@ -139,8 +174,11 @@ def _table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
 
 def _canonical(target: Any, where: str, context: str) -> None:
     if target not in CANONICAL_FIELDS:
-        raise BadInput(f"{context} names '{target}', which is not a canonical column "
-                       f"(one of {', '.join(CANONICAL_FIELDS)})", file=where)
+        raise BadInput(
+            f"{context} names '{target}', which is not a canonical column "
+            f"(one of {', '.join(CANONICAL_FIELDS)})",
+            file=where,
+        )
 
 
 def _text(value: Any, where: str, context: str) -> str:

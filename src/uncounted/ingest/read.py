@@ -1,8 +1,9 @@
 """Readers: the bytes of a CSV, XLSX or Parquet file → a table of strings with the file's own headers.
 
 Every value is read as text and nothing is coerced (a record_id "007" stays "007"); surrounding spaces are
-trimmed. Each row keeps the number a person sees in a spreadsheet (the header is row 1), so every later message
-and every quarantined row points at the right line. Wholly empty rows are skipped and counted in the warnings.
+trimmed. Each row keeps the number a person sees in a spreadsheet (the header is row 1), so every later
+message and every quarantined row points at the right line. Wholly empty rows are skipped and counted in the
+warnings.
 """
 
 from __future__ import annotations
@@ -60,9 +61,20 @@ def _csv(data: bytes, file: str, mapping: Mapping) -> RawTable:
     delimiter = mapping.delimiter or sniff_delimiter(text)
     try:
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
-                            skip_blank_lines=False, quotechar='"', engine="c", header=None, skiprows=1,
-                            names=range(len(header)), index_col=False)
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
+            header=None,
+            skiprows=1,
+            names=range(len(header)),
+            index_col=False,
+        )
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise BadInput(f"the file is not a readable CSV ({' '.join(str(exc).split())})", file=file) from None
     frame = frame.fillna("")
@@ -77,7 +89,7 @@ def sniff_delimiter(text: str) -> str:
     csv.Sniffer guesses from character frequencies and is easily fooled by Arabic punctuation and by commas
     inside names, so this checks each candidate by actually parsing the head of the file.
     """
-    head = "\n".join(text[:1 << 16].splitlines()[:_SNIFF_LINES])
+    head = "\n".join(text[: 1 << 16].splitlines()[:_SNIFF_LINES])
     best, best_score = ",", (False, 1)
     for delimiter in DELIMITERS:
         try:
@@ -105,7 +117,9 @@ def _xlsx_rows(data: bytes, file: str, sheet: str | None) -> tuple[list[Any], li
         elif sheet in book.sheetnames:
             worksheet = book[sheet]
         else:
-            raise BadInput(f"the workbook has no sheet '{sheet}' (it has {', '.join(book.sheetnames)})", file=file)
+            raise BadInput(
+                f"the workbook has no sheet '{sheet}' (it has {', '.join(book.sheetnames)})", file=file
+            )
         rows = list(worksheet.iter_rows(values_only=True))
     finally:
         book.close()
@@ -162,7 +176,9 @@ def _frame(header: list[Any], rows: list[tuple[Any, ...]], file: str) -> tuple[p
     cells = [[cell_text(v) for v in (row + (None,) * width)[:width]] for row in rows]
     extra = [i for i, row in enumerate(rows) if any(v not in (None, "") for v in row[width:])]
     if extra:
-        raise BadInput(f"row has more cells than the header has columns ({width})", file=file, row=extra[0] + 2)
+        raise BadInput(
+            f"row has more cells than the header has columns ({width})", file=file, row=extra[0] + 2
+        )
     return pd.DataFrame(cells, columns=headers, dtype=object), np.arange(2, len(rows) + 2)
 
 
@@ -180,9 +196,12 @@ def _headers(header: list[Any], file: str) -> list[str]:
 
 def _tidy(table: RawTable, file: str) -> RawTable:
     """Trim every value, drop wholly empty rows (counted in the warnings), and refuse a table with no data."""
-    # A list comprehension strips ~5x faster than pandas' .str.strip on object columns; every reader gives str.
-    frame = pd.DataFrame({name: [value.strip() for value in column.tolist()]
-                          for name, column in table.frame.items()}, columns=table.frame.columns, dtype=object)
+    # A list comprehension strips ~5x faster than pandas' .str.strip on object columns (readers give str).
+    frame = pd.DataFrame(
+        {name: [value.strip() for value in column.tolist()] for name, column in table.frame.items()},
+        columns=table.frame.columns,
+        dtype=object,
+    )
     empty = (frame == "").all(axis=1).to_numpy() if len(frame.columns) else np.ones(len(frame), bool)
     unnamed = [c for c in frame.columns if c.startswith("(unnamed column")]
     nonempty_unnamed = [c for c in unnamed if (frame[c] != "").any()]

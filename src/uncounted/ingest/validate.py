@@ -2,8 +2,8 @@
 
 Each check looks at one column, works on the distinct values (a million-row list has few distinct dates), and
 reports problems as (position, column, reason) rather than raising, so the caller can either refuse the file
-(strict, the default) or set the bad rows aside in quarantine with their reasons. File-level problems — no name
-column, no names at all — are refused at once: no row of such a file could be imported.
+(strict, the default) or set the bad rows aside in quarantine with their reasons. File-level problems — no
+name column, no names at all — are refused at once: no row of such a file could be imported.
 """
 
 from __future__ import annotations
@@ -21,8 +21,16 @@ from uncounted.records import CANONICAL_FIELDS, DATE_FIELDS, NAME_FIELDS
 
 #: Words for sex that need no mapping: English, their initials, and Arabic (with and without hamza).
 SEX_WORDS: dict[str, str] = {
-    "male": "male", "m": "male", "man": "male", "ذكر": "male",
-    "female": "female", "f": "female", "woman": "female", "أنثى": "female", "انثى": "female", "إنثى": "female",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "ذكر": "male",
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "أنثى": "female",
+    "انثى": "female",
+    "إنثى": "female",
     "": "",
 }
 MAX_AGE = 120
@@ -37,11 +45,15 @@ def check_file(frame: pd.DataFrame, file: str) -> None:
     """Refuse a list with no name column, or whose name columns are all empty."""
     present = [name for name in NAME_FIELDS if name in frame.columns]
     if not present:
-        raise BadInput(f"the list has none of the required name columns ({', '.join(NAME_FIELDS)}); "
-                       "rename its headers or map them with a mapping file (--map)", file=file)
+        raise BadInput(
+            f"the list has none of the required name columns ({', '.join(NAME_FIELDS)}); "
+            "rename its headers or map them with a mapping file (--map)",
+            file=file,
+        )
     if not (frame[present] != "").to_numpy().any():
-        raise BadInput(f"the list has no names at all: every name column ({', '.join(present)}) is empty",
-                       file=file)
+        raise BadInput(
+            f"the list has no names at all: every name column ({', '.join(present)}) is empty", file=file
+        )
 
 
 def normalise(frame: pd.DataFrame, values: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
@@ -53,15 +65,20 @@ def normalise(frame: pd.DataFrame, values: Mapping[str, Mapping[str, str]]) -> p
     return out
 
 
-def validate(frame: pd.DataFrame, rows: np.ndarray, *, date_formats: Mapping[str, tuple[str, ...]] | None = None,
-             stored: Mapping[str, Collection[str]] | None = None, today: date | None = None
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    *,
+    date_formats: Mapping[str, tuple[str, ...]] | None = None,
+    stored: Mapping[str, Collection[str]] | None = None,
+    today: date | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check canonical records and return them cleaned, with their problems.
 
     `frame` has the canonical columns (see `normalise`), `rows` the file row number of each record (for
-    messages about duplicates), `stored` the record_ids already in the store per source. Returns the frame with
-    sex, ages, years and dates in canonical form, and a problems frame (position, column, reason) with one row
-    per problem, positions being row positions in `frame`.
+    messages about duplicates), `stored` the record_ids already in the store per source. Returns the frame
+    with sex, ages, years and dates in canonical form, and a problems frame (position, column, reason) with
+    one row per problem, positions being row positions in `frame`.
     """
     date_formats = date_formats or {}
     today = today or date.today()
@@ -89,14 +106,18 @@ def validate(frame: pd.DataFrame, rows: np.ndarray, *, date_formats: Mapping[str
     again = keys.duplicated(keep="first").to_numpy() & has_id
     if again.any():
         first_row = pd.Series(rows, index=keys.index).groupby(keys).transform("first")
-        reasons = "record_id '" + out["record_id"] + "' appears again (first at row " + first_row.astype(str) + ")"
+        reasons = (
+            "record_id '" + out["record_id"] + "' appears again (first at row " + first_row.astype(str) + ")"
+        )
         record(again, "record_id", reasons)
     if stored:
         known = np.zeros(len(out), dtype=bool)
         for source, ids in stored.items():
             if ids:
                 known |= ((out["source"] == source) & out["record_id"].isin(ids)).to_numpy()
-        reasons = "record_id '" + out["record_id"] + "' of source '" + out["source"] + "' is already in the store"
+        reasons = (
+            "record_id '" + out["record_id"] + "' of source '" + out["source"] + "' is already in the store"
+        )
         record(known & has_id & ~again, "record_id", reasons)
 
     found = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
@@ -124,7 +145,10 @@ def _by_value(column: pd.Series, check: Check) -> tuple[pd.Series, pd.Series]:
 def _sex(value: str) -> tuple[str, str]:
     word = SEX_WORDS.get(value.casefold())
     if word is None:
-        return value, f"sex '{value}' is not male, female or empty; map it in the values.sex section of a mapping file"
+        return (
+            value,
+            f"sex '{value}' is not male, female or empty; map it in the values.sex section of a mapping file",
+        )
     return word, ""
 
 
@@ -155,7 +179,7 @@ def _date_check(formats: tuple[str, ...], today: date) -> Check:
         except BadInput as exc:
             return value, f"date {exc.message}"
         start = parsed.split("/")[0]
-        if parsed and (int(start[:4]) < EARLIEST_YEAR or start > latest[:len(start)]):
+        if parsed and (int(start[:4]) < EARLIEST_YEAR or start > latest[: len(start)]):
             return value, f"date '{value}' is outside {EARLIEST_YEAR}–{today.year}"
         return parsed, ""
 

@@ -1,9 +1,9 @@
 """Tables of imported lists: one row per imported file, per record, and per quarantined row.
 
-`records` keeps every canonical field as text ("" when empty) so that nothing a group wrote is reinterpreted by
-the database; `imports` holds each original's SHA-256, which makes re-importing a file a no-op and lets fixity be
-re-checked; `quarantine` keeps every row that failed validation with its reason and its original values, so no row
-is ever lost silently.
+`records` keeps every canonical field as text ("" when empty) so that nothing a group wrote is reinterpreted
+by the database; `imports` holds each original's SHA-256, which makes re-importing a file a no-op and lets
+fixity be re-checked; `quarantine` keeps every row that failed validation with its reason and its original
+values, so no row is ever lost silently.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ records = Table(
 
 
 class Quarantined(Base):
-    """A row that failed validation: where it was, what was wrong, and the values exactly as the file had them."""
+    """A row that failed validation: where it was, what was wrong, and its values exactly as read."""
 
     __tablename__ = "quarantine"
 
