@@ -227,3 +227,32 @@ def test_cli_refuses_bad_input(monkeypatch, capsys, tmp_path, args):
     assert code == 2
     assert "Traceback" not in err and err.strip().count("\n") == 0
     assert not (tmp_path / "sim").is_dir()
+
+
+def mantel_haenszel(people: pd.DataFrame, x: str, y: str) -> float:
+    """Common odds ratio of being on lists x and y within visibility classes (Mantel and Haenszel 1959)."""
+    top = bottom = 0.0
+    for _, q in people.groupby("visibility_class"):
+        both = ((q[x] == 1) & (q[y] == 1)).sum()
+        neither = ((q[x] == 0) & (q[y] == 0)).sum()
+        only_x = ((q[x] == 1) & (q[y] == 0)).sum()
+        only_y = ((q[x] == 0) & (q[y] == 1)).sum()
+        top += both * neither / len(q)
+        bottom += only_x * only_y / len(q)
+    return top / bottom
+
+
+def test_copying_makes_two_lists_dependent_beyond_the_classes(sim):
+    copied = mantel_haenszel(sim.people, "list_a", "list_b")
+    independent = mantel_haenszel(sim.people, "list_a", "list_c")
+    assert copied > 1.3 and copied > independent + 0.3
+
+
+def test_capture_is_heterogeneous_by_class_and_place(sim):
+    people = sim.people
+    by_class = people.groupby("visibility_class")["list_a"].mean()
+    assert by_class[0] > by_class[1] + 0.15 and by_class[1] > 2 * by_class[2]
+    lists = list(sim.lists)
+    documented = people[lists].any(axis=1)
+    share = documented.groupby(people["governorate"]).mean()
+    assert share["DAM"] - share[["RAQ", "DEZ", "HAS"]].mean() > 0.1

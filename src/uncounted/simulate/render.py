@@ -31,7 +31,9 @@ AGE_ERROR = 0.08
 DATE_ERROR = 0.04
 GOVERNORATE_MISSING = 0.03
 
-_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|az|ash|at|an)(?:[- ']|(?=[a-z]))", re.IGNORECASE)
+#: The article as Latin spellings of a family name write it: "al-", "El ", "As-" (sun letters), or joined
+#: ("Alkhatib") when a stem of four letters or more follows; "Assaad" and "Ali" keep their first letters.
+_ARTICLE = re.compile(r"^(?:(?:al|el|ar|as|ad|az|ash|at|an)[- ']|(?:al|el)(?=[a-z]{4}))", re.IGNORECASE)
 _PLAIN = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
 #: Letters typists confuse (neighbouring keys or dots): the usual substitutions in Arabic lists.
 _ARABIC_CONFUSED = {
@@ -56,27 +58,26 @@ def _typo(text: str, arabic: bool, u: Iterator[float]) -> str:
         return text
     kind, where, which = next(u), next(u), next(u)
     i = int(where * len(text))
-    if text[i] == " ":
+    j = i + 1
+    if text[i] == " " or (kind >= 0.85 and (j >= len(text) or text[j] == " ")):
         return text
     if kind < 0.5:
-        table = _ARABIC_CONFUSED if arabic else _LATIN_CONFUSED
-        options = table.get(text[i].lower(), "")
-        if not options:
-            return text[:i] + text[i + 1:]
-        if arabic:
-            new = options[int(which * len(options))]
+        options = (_ARABIC_CONFUSED if arabic else _LATIN_CONFUSED).get(text[i].lower())
+        if options is None:
+            typed = text[:i] + text[j:]
+        elif arabic:
+            typed = text[:i] + options[int(which * len(options))] + text[j:]
         else:
-            new = options.capitalize() if text[i].isupper() else options
-        return text[:i] + new + text[i + 1:]
-    if kind < 0.7:
-        return text[:i] + text[i + 1:]
-    if kind < 0.85:
-        return text[:i] + text[i] + text[i:]
-    j = min(i + 1, len(text) - 1)
-    if text[j] == " " or i == j:
-        return text
-    swapped = text[:i] + text[j] + text[i] + text[j + 1:]
-    return swapped[0].upper() + swapped[1:] if not arabic and text[0].isupper() else swapped
+            typed = text[:i] + (options.capitalize() if text[i].isupper() else options) + text[j:]
+    elif kind < 0.7:
+        typed = text[:i] + text[j:]
+    elif kind < 0.85:
+        typed = text[:i] + text[i] + text[i:]
+    else:
+        typed = text[:i] + text[j] + text[i] + text[j + 1:]
+    if not arabic and text[0].isupper():  # a typist keeps the capital whatever the slip
+        typed = typed[:1].upper() + (typed[1:2].lower() if i == 0 else typed[1:2]) + typed[2:]
+    return typed
 
 
 def _partial_date(iso: str, precision: tuple[float, float, float, float], draw: float) -> str:
