@@ -145,3 +145,21 @@ def test_claims_may_be_listed_and_must_exist(tmp_path):
         extrapolate(_model(tmp_path, text.format(other="C77")), testimony)
     with pytest.raises(BadInput, match="carries no numbers|person_detained"):
         extrapolate(_model(tmp_path, text.format(other="C6").replace('"C3", ', "")), testimony)
+
+
+def test_a_model_file_runs_on_its_own_files_or_a_workspace(tmp_path):
+    from uncounted.testimony.extrapolate import extrapolate_file
+    from uncounted.testimony.persist import import_testimony
+    from uncounted.workspace import Workspace
+
+    paths = write_testimony(tmp_path / "in")
+    text = f'rule = "size"\n{{files}}[parameters.size]\nfact = "{SIZE}"\n'
+    alone = tmp_path / "alone.toml"
+    alone.write_text(text.format(files=""), encoding="utf-8")
+    with pytest.raises(BadInput, match="names no testimony files"):
+        extrapolate_file(alone)
+    named = tmp_path / "in" / "named.toml"
+    named.write_text(text.format(files='testimony = ["witnesses.csv", "accounts.csv", "claims.csv"]\n'))
+    ws = Workspace.create(tmp_path / "ws")
+    import_testimony(ws, paths)
+    assert extrapolate_file(named).bounds == extrapolate_file(alone, ws).bounds == (20, 60)

@@ -134,3 +134,11 @@ def test_any_pair_of_numbers_is_a_range_or_a_clear_refusal(low, high):
     else:
         parsed = claim_from_row(row, "claims.csv", 2)
         assert (parsed.low, parsed.high) == (low, high)
+
+
+def test_a_period_given_by_dates_is_measured_in_whole_weeks(tmp_path):
+    claims = [claim("C1", "A1", claim_type="period", fact_key="p", low="", high="", unit="weeks",
+                    date_from="2011-09-01", date_to="2015-12-31")]
+    claims.append({**claims[0], "claim_id": "C2", "unit": "", "date_from": "2011-09", "date_to": "2015-12"})
+    parsed = read_testimony(write_testimony(tmp_path, claims=claims)).claims
+    assert [(c.low, c.high, c.unit) for c in parsed] == [(226, 226, "weeks"), (217, 226, "weeks")]

@@ -71,21 +71,17 @@ def corroborate_command(
 @testimony_app.command("extrapolate")
 def extrapolate_command(
     model_file: Path = typer.Argument(..., help="Model file (TOML): rule, parameters, claims or ranges."),
-    seed: int | None = typer.Option(None, "--seed", min=0, help="Seed of the Monte Carlo (default: the model's)."),
+    seed: int | None = typer.Option(None, "--seed", min=0, help="Monte Carlo seed (default: the model's)."),
     draws: int | None = typer.Option(None, "--draws", min=100, help="Monte Carlo draws (default: model's)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
     workspace: Path | None = OptionalWorkspace,
 ) -> None:
     """A range of victims from corroborated practice: rule, bounds, Monte Carlo median and 95% range."""
-    from uncounted.errors import BadInput
-    from uncounted.testimony.extrapolate import extrapolate, load_model
+    from uncounted.testimony.extrapolate import extrapolate_file
+    from uncounted.workspace import Workspace
 
-    model = load_model(model_file)
-    if workspace is None and not model.testimony:
-        raise BadInput("the model names no testimony files; add testimony = [...] or give -w WORKSPACE",
-                       file=str(model_file))
-    testimony, _ = _testimony(model.testimony if workspace is None else [], workspace)
-    result = extrapolate(model, testimony, seed=seed, draws=draws)
+    ws = Workspace.open(workspace) if workspace is not None else None
+    result = extrapolate_file(model_file, ws, seed=seed, draws=draws)
     if as_json:
         _print_json(result.to_json())
         return

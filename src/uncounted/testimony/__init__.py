@@ -7,7 +7,14 @@
 """
 
 from uncounted.testimony.corroborate import Contradiction, Finding, corroborate
-from uncounted.testimony.extrapolate import Extrapolation, Model, Parameter, extrapolate, load_model
+from uncounted.testimony.extrapolate import (
+    Extrapolation,
+    Model,
+    Parameter,
+    extrapolate,
+    extrapolate_file,
+    load_model,
+)
 from uncounted.testimony.io import read_testimony
 from uncounted.testimony.model import Account, Claim, Testimony, Witness
 from uncounted.testimony.records import claims_to_records
@@ -15,4 +22,4 @@ from uncounted.testimony.standards import DEFAULT_STANDARD, Standard, load_stand
 
 __all__ = ["DEFAULT_STANDARD", "Account", "Claim", "Contradiction", "Extrapolation", "Finding", "Model",
            "Parameter", "Standard", "Testimony", "Witness", "claims_to_records", "corroborate", "extrapolate",
-           "load_model", "load_standard", "read_testimony"]
+           "extrapolate_file", "load_model", "load_standard", "read_testimony"]

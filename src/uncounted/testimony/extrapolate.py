@@ -25,7 +25,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from uncounted.testimony.expression import evaluate, parse_rule, rule_names
 from uncounted.testimony.model import NUMERIC_TYPES, Claim, Testimony
 from uncounted.testimony.standards import DEFAULT_STANDARD, Standard, standard_from_dict
 from uncounted.testimony.units import UNITS, convert, dimension
+
+if TYPE_CHECKING:
+    from uncounted.workspace import Workspace
 
 DISTRIBUTIONS = ("uniform", "triangular", "lognormal", "discrete")
 COMBINATIONS = ("envelope", "median_of_sources")
@@ -334,6 +337,30 @@ def extrapolate(model: Model, testimony: Testimony, seed: int | None = None,
         parameters=parameters,
         sensitivity=sensitivity(model, parameters, samples, outcome), standard=model.standard,
         input_hash=_input_hash(model, testimony, parameters), samples=outcome)
+
+
+def extrapolate_file(path: str | Path, workspace: Workspace | None = None, seed: int | None = None,
+                     draws: int | None = None) -> Extrapolation:
+    """Run a model file on the claims of `workspace`, or else on the testimony files the model names.
+
+    The one entry point the CLI, the demo and the web app share.
+    """
+    from uncounted.testimony.io import read_testimony
+
+    model = load_model(path)
+    if workspace is not None:
+        from uncounted.testimony.persist import load_testimony
+
+        testimony = load_testimony(workspace)
+        if not testimony.claims:
+            raise BadInput("the workspace holds no claims yet; import some with 'uncounted testimony import'",
+                           file=str(workspace.path))
+    elif model.testimony:
+        testimony = read_testimony(model.testimony)
+    else:
+        raise BadInput("the model names no testimony files; add testimony = [...] or give a workspace",
+                       file=model.file)
+    return extrapolate(model, testimony, seed=seed, draws=draws)
 
 
 def _draw(parameter: Parameter, rng: np.random.Generator, n: int) -> np.ndarray:

@@ -262,7 +262,7 @@ def claim_from_row(row: dict[str, str], file: str, number: int) -> Claim:
 def _numeric_claim(claim_type: str, low: float | None, high: float | None, unit: str, date_from: str,
                    date_to: str, file: str, number: int) -> tuple[float, float, str]:
     """Numbers and unit of a numeric claim; a period given only by dates is measured in whole weeks."""
-    if low is None and claim_type == "period" and date_from and date_to and not unit:
+    if low is None and claim_type == "period" and date_from and date_to and unit in ("", "weeks"):
         low, high = dates.completed_weeks(date_from, date_to)
         return low, high, "weeks"
     if low is None or high is None:
