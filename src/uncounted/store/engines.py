@@ -133,7 +133,10 @@ def postgres_url(url: str) -> str:
         raise BadInput("the database URL cannot be read; expected postgresql://USER@HOST[:PORT]/DATABASE") from exc
     if parsed.get_backend_name() != "postgresql":
         raise BadInput("only PostgreSQL URLs are accepted (postgresql://USER@HOST[:PORT]/DATABASE)")
-    return parsed.set(drivername="postgresql+psycopg", password=None).render_as_string(hide_password=False)
+    # URL.set() ignores None, so build the URL anew to be sure the password is gone.
+    stripped = URL.create("postgresql+psycopg", username=parsed.username, host=parsed.host, port=parsed.port,
+                          database=parsed.database, query=parsed.query)
+    return stripped.render_as_string(hide_password=False)
 
 
 def url_password(url: str) -> str | None:
