@@ -38,6 +38,7 @@ class Style:
     drop_article: float  # family name written without its article ال / al-
     latin_article: str  # how the list writes the article in Latin: "al-", "Al-", "Al ", "Al", "El-"
     loyalty: float  # share of names spelled in the list's own habitual Latin variant
+    latin_habit: str  # regex: attested spellings that match it are the list's favourites (e.g. French "ou")
     arabic_plain: float  # hamza seats, ta marbuta and alif maqsura typed plainly (أ→ا, ة→ه, ى→ي)
     mother: float  # mother's given name recorded
     death_precision: tuple[float, float, float, float]  # day, month, year, missing
@@ -72,25 +73,27 @@ class ListProfile:
 
 ARABIC_SPLIT = Style(
     arabic=1.0, full_name=0.0, grandfather=0.85, chain_shift=0.03, drop_article=0.15, latin_article="al-",
-    loyalty=0.85, arabic_plain=0.10, mother=0.55, death_precision=(0.78, 0.12, 0.06, 0.04),
+    loyalty=0.85, latin_habit=r"^$", arabic_plain=0.10, mother=0.55, death_precision=(0.78, 0.12, 0.06, 0.04),
     detention_precision=(0.55, 0.20, 0.10, 0.15), age=0.7, birth_year=0.2, sex=0.98, governorate="ar",
     district=0.6, place=0.4, typo=0.02, notes=0.1,
 )
 LATIN_FULL = Style(
     arabic=0.0, full_name=1.0, grandfather=0.25, chain_shift=0.05, drop_article=0.35, latin_article="Al-",
-    loyalty=0.8, arabic_plain=0.0, mother=0.0, death_precision=(0.55, 0.30, 0.10, 0.05),
+    loyalty=0.8, latin_habit=r"u|ee|oo", arabic_plain=0.0, mother=0.0,
+    death_precision=(0.55, 0.30, 0.10, 0.05),
     detention_precision=(0.30, 0.30, 0.15, 0.25), age=0.6, birth_year=0.0, sex=0.9, governorate="en",
     district=0.2, place=0.3, typo=0.03, notes=0.15,
 )
 MIXED_FULL = Style(
     arabic=0.8, full_name=1.0, grandfather=0.6, chain_shift=0.06, drop_article=0.25, latin_article="al-",
-    loyalty=0.7, arabic_plain=0.6, mother=0.0, death_precision=(0.65, 0.20, 0.10, 0.05),
+    loyalty=0.7, latin_habit=r"^$", arabic_plain=0.6, mother=0.0, death_precision=(0.65, 0.20, 0.10, 0.05),
     detention_precision=(0.40, 0.25, 0.10, 0.25), age=0.5, birth_year=0.1, sex=0.85, governorate="ar",
     district=0.4, place=0.2, typo=0.04, notes=0.05,
 )
 LATIN_SPLIT = Style(
     arabic=0.0, full_name=0.0, grandfather=0.5, chain_shift=0.04, drop_article=0.5, latin_article="Al",
-    loyalty=0.75, arabic_plain=0.0, mother=0.2, death_precision=(0.40, 0.30, 0.25, 0.05),
+    loyalty=0.75, latin_habit=r"ou|ch|dj", arabic_plain=0.0, mother=0.2,
+    death_precision=(0.40, 0.30, 0.25, 0.05),
     detention_precision=(0.20, 0.25, 0.25, 0.30), age=0.4, birth_year=0.4, sex=0.95, governorate="variant",
     district=0.3, place=0.5, typo=0.03, notes=0.0,
 )

@@ -30,6 +30,8 @@ DRAWS_PER_RECORD = 80
 AGE_ERROR = 0.08
 DATE_ERROR = 0.04
 GOVERNORATE_MISSING = 0.03
+#: How much more likely a list is to adopt a spelling that fits its habit (e.g. a French-trained "Moustafa").
+HABIT_WEIGHT = 5.0
 
 #: The article as Latin spellings of a family name write it: "al-", "El ", "As-" (sun letters), or joined
 #: ("Alkhatib") when a stem of four letters or more follows; "Assaad" and "Ali" keep their first letters.
@@ -103,9 +105,14 @@ class ListWriter:
 
     @classmethod
     def create(cls, rng: np.random.Generator, profile: ListProfile, table: NameTable) -> ListWriter:
+        habit = re.compile(profile.style.latin_habit)
         draws = rng.random(len(table.arabic))
-        pairs = zip(table.latin_cumulative, draws, strict=True)
-        preferred = np.array([min(bisect_right(c, d), len(c) - 1) for c, d in pairs])
+        preferred = np.empty(len(table.arabic), dtype=int)
+        for code, (spellings, weights) in enumerate(zip(table.latin, table.latin_weights, strict=True)):
+            favoured = weights * np.array([HABIT_WEIGHT if habit.search(s) else 1.0 for s in spellings])
+            cumulative = np.cumsum(favoured) / favoured.sum()
+            index = int(np.searchsorted(cumulative, draws[code], side="right"))
+            preferred[code] = min(index, len(spellings) - 1)
         spelling = {}
         for code, (_, english, others) in GOVERNORATES.items():
             latin = [english] + [o for o in others if o.isascii()]
