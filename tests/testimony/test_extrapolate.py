@@ -1,7 +1,12 @@
 """Extrapolation: binding, bounds, Monte Carlo against known distributions, sensitivity, malformed models."""
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.testimony.factory import ACCOUNTS, CLAIMS, FREQ, SIZE, claim, write_testimony
 from uncounted.errors import BadInput
@@ -163,3 +168,22 @@ def test_a_model_file_runs_on_its_own_files_or_a_workspace(tmp_path):
     ws = Workspace.create(tmp_path / "ws")
     import_testimony(ws, paths)
     assert extrapolate_file(named).bounds == extrapolate_file(alone, ws).bounds == (20, 60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100), st.sampled_from(["uniform", "triangular"])),
+                min_size=1, max_size=3), st.integers(0, 2**32))
+def test_every_draw_of_a_product_of_bounded_parameters_lies_within_the_bounds(ranges, seed):
+    with tempfile.TemporaryDirectory() as folder:
+        rule = " * ".join(f"p{i}" for i in range(len(ranges)))
+        lines = [f'rule = "{rule}"', f"seed = {seed}", "draws = 500"]
+        for i, (a, b, kind) in enumerate(ranges):
+            lines += [f"[parameters.p{i}]", f"range = [{min(a, b)!r}, {max(a, b)!r}]", 'reason = "test"',
+                      f'distribution = "{kind}"']
+        path = Path(folder) / "model.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = extrapolate(load_model(path), NO_CLAIMS)
+    low, high = result.bounds
+    assert low == pytest.approx(np.prod([min(a, b) for a, b, _ in ranges]))
+    assert np.all(result.samples >= low * (1 - 1e-12)) and np.all(result.samples <= high * (1 + 1e-12))
+    assert low <= result.lower <= result.estimate <= result.upper <= high * (1 + 1e-12)
