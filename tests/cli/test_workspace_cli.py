@@ -140,3 +140,16 @@ def test_ingest_outside_a_workspace_is_refused(tmp_path, monkeypatch, capsys):
         monkeypatch, capsys, "ingest", write_csv(tmp_path / "a.csv"), "-w", tmp_path / "nowhere"
     )
     assert code == 2 and "not an uncounted workspace" in err
+
+
+def test_an_encrypted_workspace_takes_imports(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("UNCOUNTED_PASSPHRASE", "a long test passphrase")
+    code, out, err = run(monkeypatch, capsys, "init", tmp_path / "ws", "--encrypt")
+    assert code in (0, None), err
+    assert "encrypted SQLite store" in out
+    code, out, err = run(monkeypatch, capsys, "ingest", write_csv(tmp_path / "a.csv"), "-w", tmp_path / "ws")
+    assert code in (0, None), err
+    assert "4 records imported" in out
+    monkeypatch.setenv("UNCOUNTED_PASSPHRASE", "the wrong one")
+    code, _, err = run(monkeypatch, capsys, "ingest", write_csv(tmp_path / "b.csv"), "-w", tmp_path / "ws")
+    assert code == 2 and "wrong passphrase" in err

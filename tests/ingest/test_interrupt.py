@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
-import subprocess
-import sys
-import textwrap
+import time
 
 import pytest
 from sqlalchemy import text
@@ -18,20 +17,18 @@ from uncounted.workspace import Workspace
 
 N = 5_000
 
-#: Imports in chunks of 500 rows, announcing each chunk and pausing, so the test can kill it mid-transaction.
-CHILD = textwrap.dedent("""
-    import sys, time
+
+def import_until_killed(workspace: str, path: str, started) -> None:  # type: ignore[no-untyped-def]
+    """Child process: import in chunks of 500 rows; after the first chunk, say so and wait to be killed."""
     import uncounted.ingest.importer as importer
-    from uncounted.workspace import Workspace
 
     importer.CHUNK = 500
 
-    def announce(done, total):
-        print(done, flush=True)
-        time.sleep(0.2)
+    def announce(done: int, total: int) -> None:
+        started.set()
+        time.sleep(60)
 
-    importer.ingest_file(Workspace.open(sys.argv[1]), sys.argv[2], source="big", progress=announce)
-""")
+    importer.ingest_file(Workspace.open(workspace), path, source="big", progress=announce)
 
 
 @pytest.fixture
@@ -44,18 +41,18 @@ def test_kill_9_during_an_import_leaves_the_store_unchanged(tmp_path, big_list):
     ws = Workspace.create(tmp_path / "ws")
     ingest_file(ws, write_csv(tmp_path / "small.csv", rows=ROWS), source="small")
     before = store_state(ws)
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(ws.path), str(big_list)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    ws.engine.dispose()  # no connection may cross a fork
+    context = multiprocessing.get_context("fork")  # forked: no second interpreter start-up to wait for
+    started = context.Event()
+    child = context.Process(target=import_until_killed, args=(str(ws.path), str(big_list), started))
+    child.start()
     try:
-        assert child.stdout.readline().strip() == "500"  # rows are in the open transaction now
+        assert started.wait(timeout=60)  # 500 rows are in the open transaction now
         os.kill(child.pid, signal.SIGKILL)
     finally:
-        child.wait(timeout=60)
-    assert child.returncode == -signal.SIGKILL
+        child.kill()  # no-op once killed; never leave a child behind if the wait failed
+        child.join(timeout=60)
+    assert child.exitcode == -signal.SIGKILL
 
     ws = Workspace.open(ws.path)
     assert store_state(ws) == before

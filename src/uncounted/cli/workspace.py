@@ -11,13 +11,23 @@ from uncounted.cli.common import WorkspaceOption, bench_app, console, progress
 
 def init(
     workspace: Path = typer.Argument(..., help="Folder to create the workspace in (must not hold one)."),
+    encrypt: bool = typer.Option(
+        False,
+        "--encrypt",
+        help="Encrypt the store (SQLCipher); the passphrase is asked, or UNCOUNTED_PASSPHRASE.",
+    ),
+    database: str | None = typer.Option(
+        None, "--database", help="Keep the store on PostgreSQL (postgresql://USER@HOST[:PORT]/DATABASE)."
+    ),
 ) -> None:
     """Create a workspace: uncounted.toml (settings), the store, and the originals folder."""
     from uncounted.workspace import Workspace
 
-    ws = Workspace.create(workspace)
+    ws = Workspace.create(workspace, encrypt=encrypt, database_url=database)
+    store = ws.section("store")
+    kind = {"sqlcipher": "encrypted SQLite", "postgresql": "PostgreSQL"}.get(store["engine"], "SQLite")
     console.print(
-        f"created workspace {ws.path} (store: {ws.section('store')['path']})", highlight=False, markup=False
+        f"created workspace {ws.path} ({kind} store)", highlight=False, markup=False, soft_wrap=True
     )
 
 
@@ -61,6 +71,7 @@ def ingest(
             "; nothing to do",
             highlight=False,
             markup=False,
+            soft_wrap=True,
         )
         return
     console.print(
@@ -68,9 +79,10 @@ def ingest(
         f"{result.n_quarantined:,} quarantined",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
     for warning in result.warnings:
-        console.print(f"  note: {warning}", highlight=False, markup=False, style="yellow")
+        console.print(f"  note: {warning}", highlight=False, markup=False, soft_wrap=True, style="yellow")
 
 
 def _count(n: int, noun: str) -> str:
@@ -91,6 +103,7 @@ def bench_ingest(
             f"ingest {timing.ingest_seconds:.1f} s, "
             f"load_records {timing.load_seconds:.1f} s",
             highlight=False,
+            soft_wrap=True,
         )
 
 
