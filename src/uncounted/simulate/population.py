@@ -83,8 +83,10 @@ def make_people(rng: np.random.Generator, n: int, table: NameTable) -> pd.DataFr
     female = rng.random(n) < FEMALE_SHARE
     after_grandfather = rng.random(n) < NAMED_AFTER_GRANDFATHER
     death_days = _death_dates(rng, n)
-    # time held before death: median about four months (lognormal), never before the uprising
+    # time held before death: median about four months (lognormal); a detention that would fall before the
+    # uprising began is placed uniformly between its start and the death instead
     held = np.ceil(rng.lognormal(np.log(120), 0.9, n)).astype(int)
+    held = np.where(held <= death_days, held, np.floor(rng.random(n) * (death_days + 1)).astype(int))
     rows: list[dict[str, object]] = []
     lineage = 0
     while len(rows) < n:
@@ -112,7 +114,7 @@ def make_people(rng: np.random.Generator, n: int, table: NameTable) -> pd.DataFr
                     given = pools[sex].take(taken)
                 taken.add(given)
                 death = int(death_days[i])
-                detention = max(0, death - int(held[i]))
+                detention = death - int(held[i])
                 if size > 1 and u_together < DETAINED_TOGETHER:  # relatives taken in one raid
                     shared_detention = detention if shared_detention is None else shared_detention
                     detention = min(shared_detention, death)
