@@ -1,8 +1,9 @@
 """A workspace: a folder holding `uncounted.toml` (settings as data), the store, and the kept originals.
 
 Every stage command takes `-w/--workspace`; each stage reads its settings from the TOML so a run can be
-repeated exactly, and writes its results to the store. The store is plain SQLite, SQLCipher (`encrypt=True`: the
-key comes from a passphrase and lives only in memory) or PostgreSQL (`database_url`); see docs/security.md.
+repeated exactly, and writes its results to the store. The store is plain SQLite, SQLCipher (`encrypt=True`:
+the key comes from a passphrase and lives only in memory) or PostgreSQL (`database_url`); see
+docs/security.md.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ STORE_FILE = "uncounted.db"
 ORIGINALS_DIR = "originals"
 
 #: Modules whose tables belong in every workspace; importing them registers their tables on `Base.metadata`.
-TABLE_MODULES: tuple[str, ...] = ("uncounted.store.models", "uncounted.store.testimony", "uncounted.store.review",
-                                  "uncounted.store.security_models")
+TABLE_MODULES: tuple[str, ...] = (
+    "uncounted.store.models", "uncounted.store.testimony", "uncounted.store.review",
+    "uncounted.store.security_models",
+)
 
 ENCRYPTED_NO_PASSPHRASE = "this workspace is encrypted; set UNCOUNTED_PASSPHRASE or run in a terminal"
 
@@ -60,8 +63,8 @@ class Workspace:
         """Make a new workspace; refuse a folder that already holds one (nothing there is touched).
 
         `encrypt=True` makes the store a SQLCipher file whose key is derived from `passphrase` (else
-        `UNCOUNTED_PASSPHRASE`, else a prompt). `database_url` puts the store on PostgreSQL instead; its password
-        is used now and never written to the settings.
+        `UNCOUNTED_PASSPHRASE`, else a prompt). `database_url` puts the store on PostgreSQL instead; its
+        password is used now and never written to the settings.
         """
         root = Path(path)
         if (root / SETTINGS_FILE).exists():
@@ -69,13 +72,15 @@ class Workspace:
         if root.exists() and not root.is_dir():
             raise BadInput("this path is a file, not a folder", file=str(root))
         if encrypt and database_url:
-            raise BadInput("--encrypt applies to the SQLite store; a PostgreSQL server encrypts its own disks")
+            raise BadInput("--encrypt applies to the SQLite store; a PostgreSQL server encrypts its own "
+                           "disks")
         settings = default_settings()
         workspace = cls(root, settings)
         if encrypt:
-            secret = engines.read_secret(passphrase, engines.PASSPHRASE_ENV, "Passphrase for the new workspace",
-                                         "an encrypted workspace needs a passphrase; set UNCOUNTED_PASSPHRASE or "
-                                         "run in a terminal", confirm=True)
+            secret = engines.read_secret(
+                passphrase, engines.PASSPHRASE_ENV, "Passphrase for the new workspace",
+                "an encrypted workspace needs a passphrase; set UNCOUNTED_PASSPHRASE or run in a terminal",
+                confirm=True)
             kdf = engines.new_kdf()
             settings["store"] = {"engine": "sqlcipher", "path": STORE_FILE, "kdf": kdf}
             workspace.key = engines.derive_key(secret, kdf)
@@ -93,7 +98,8 @@ class Workspace:
 
     @classmethod
     def open(cls, path: str | Path, *, passphrase: str | None = None) -> Workspace:
-        """Open a workspace; an encrypted one needs its passphrase (argument, UNCOUNTED_PASSPHRASE, or prompt).
+        """Open a workspace; an encrypted one needs its passphrase (argument, UNCOUNTED_PASSPHRASE, or
+        prompt).
 
         A wrong passphrase is refused here, with one sentence and nothing written.
         """
@@ -168,8 +174,8 @@ class Workspace:
     def session(self) -> Iterator[Session]:
         """One transaction: committed if the block finishes, rolled back (store unchanged) if it raises.
 
-        On SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE), so two processes writing at
-        once take turns (up to the 30 s busy timeout) instead of one failing; read with `engine.connect()`.
+        On SQLite it holds the write lock from its first statement (BEGIN IMMEDIATE), so two processes writing
+        at once take turns (up to the 30 s busy timeout) instead of one failing; read with `engine.connect()`.
         """
         bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with sessionmaker(bind)() as session, session.begin():

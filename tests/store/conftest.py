@@ -1,8 +1,10 @@
-"""Fixtures of the store's tests: cheap key derivation, and workspaces on SQLite, SQLCipher and a real PostgreSQL.
+"""Fixtures of the store's tests: cheap key derivation, and workspaces on SQLite, SQLCipher and a real
+PostgreSQL.
 
-The PostgreSQL server is Debian's (`apt-get install -y postgresql`), started once per test session by initdb and
-pg_ctl as the postgres user on a free port of 127.0.0.1 with fsync off, and stopped at the end. Without the
-package the PostgreSQL cases skip, saying why; under CI=true they fail instead, so CI cannot pass by skipping.
+The PostgreSQL server is Debian's (`apt-get install -y postgresql`), started once per test session by initdb
+and pg_ctl as the postgres user on a free port of 127.0.0.1 with fsync off, and stopped at the end. Without
+the package the PostgreSQL cases skip, saying why; under CI=true they fail instead, so CI cannot pass by
+skipping.
 """
 
 from __future__ import annotations
@@ -43,9 +45,11 @@ class PostgresServer:
         self.bin_dir, self.data, self.port = bin_dir, data, port
 
     def _admin(self) -> psycopg.Connection:
-        # The superuser over the Unix socket in the data folder (trust); tests themselves use TCP and a password.
-        return psycopg.connect(host=str(self.data), port=self.port, user="postgres", dbname="postgres",
-                               autocommit=True)
+        # The superuser over the Unix socket in the data folder (trust); tests themselves use TCP and a
+        # password.
+        return psycopg.connect(
+            host=str(self.data), port=self.port, user="postgres", dbname="postgres", autocommit=True
+        )
 
     def setup_role(self) -> None:
         with self._admin() as connection:
@@ -88,20 +92,53 @@ def postgres_server() -> Iterator[PostgresServer]:
     data = Path(tempfile.mkdtemp(prefix="uncounted-pg-"))
     shutil.chown(data, "postgres", "postgres")
     run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
-                    "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *run_as,
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
-    options = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off")
-    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "log"),
-                    "-w", "start"], check=True, capture_output=True)
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(
+        [
+            *run_as,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(data / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = PostgresServer(bin_dir, data, port)
     try:
         server.setup_role()
         yield server
     finally:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -123,8 +160,11 @@ def make_workspace(kind: str, path: Path, request: pytest.FixtureRequest) -> Wor
 
 
 @pytest.fixture(params=ENGINES)
-def ws(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    """A new workspace on each engine; reopening it needs no argument (the passphrase is in the environment)."""
+def ws(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Workspace]:
+    """A new workspace on each engine; reopening it needs no argument (the passphrase is in the
+    environment)."""
     monkeypatch.setenv(engines.PASSPHRASE_ENV, PASSPHRASE)
     workspace = make_workspace(request.param, tmp_path / "ws", request)
     yield workspace

@@ -43,8 +43,9 @@ def test_a_misspelt_permission_in_code_is_a_bug_not_a_denial() -> None:
 
 def test_roles_are_data_the_workspace_settings_may_change(tmp_path: Path) -> None:
     ws = Workspace.create(tmp_path / "ws")
-    ws.settings["access"] = {"roles": {"viewer": ["records.read"], "investigator": ["identities.read",
-                                                                                      "testimony.read"]}}
+    ws.settings["access"] = {
+        "roles": {"viewer": ["records.read"], "investigator": ["identities.read", "testimony.read"]}
+    }
     ws.save_settings()
     ws = Workspace.open(ws.path)
     assert roles(ws)["viewer"] == {"records.read"}

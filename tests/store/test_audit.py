@@ -26,11 +26,13 @@ def fill(ws: Workspace, n: int = 6) -> None:
 
 
 def tamper(ws: Workspace, *statements: str) -> None:
-    """What an insider with raw database access does: lift the append-only triggers, change rows, put them back."""
+    """What an insider with raw database access does: lift the append-only triggers, change rows, put them
+    back."""
     with ws.engine.begin() as connection:
         if connection.dialect.name == "sqlite":
-            triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                               "AND tbl_name = 'audit_log'")).all()
+            triggers = connection.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")
+            ).all()
             for name, _ in triggers:
                 connection.exec_driver_sql(f"DROP TRIGGER {name}")
         else:
@@ -83,9 +85,12 @@ def test_a_deleted_entry_is_named(ws: Workspace) -> None:
 
 def test_reordered_entries_are_named(ws: Workspace) -> None:
     fill(ws)
-    tamper(ws, "UPDATE audit_log SET sequence = -1 WHERE sequence = 2",
-           "UPDATE audit_log SET sequence = 2 WHERE sequence = 4",
-           "UPDATE audit_log SET sequence = 4 WHERE sequence = -1")
+    tamper(
+        ws,
+        "UPDATE audit_log SET sequence = -1 WHERE sequence = 2",
+        "UPDATE audit_log SET sequence = 2 WHERE sequence = 4",
+        "UPDATE audit_log SET sequence = 4 WHERE sequence = -1",
+    )
     assert first_bad(audit.verify(ws)) == 2
 
 
@@ -94,10 +99,13 @@ def test_an_inserted_entry_with_a_valid_hash_of_its_own_is_found(ws: Workspace) 
     rows = audit.entries(ws)
     at, details = rows[1]["at"], audit.canonical_details({"forged": True})
     forged = audit.entry_hash(3, at, "amal", "record.write", "records/x", details, rows[1]["hash"])
-    tamper(ws, *(f"UPDATE audit_log SET sequence = {s + 100} WHERE sequence = {s}" for s in range(6, 2, -1)),
-           *(f"UPDATE audit_log SET sequence = {s + 1} WHERE sequence = {s + 100}" for s in range(3, 7)),
-           f"INSERT INTO audit_log (sequence, at, actor, action, target, details, prev_hash, hash) VALUES "
-           f"(3, '{at}', 'amal', 'record.write', 'records/x', '{details}', '{rows[1]['hash']}', '{forged}')")
+    tamper(
+        ws,
+        *(f"UPDATE audit_log SET sequence = {s + 100} WHERE sequence = {s}" for s in range(6, 2, -1)),
+        *(f"UPDATE audit_log SET sequence = {s + 1} WHERE sequence = {s + 100}" for s in range(3, 7)),
+        f"INSERT INTO audit_log (sequence, at, actor, action, target, details, prev_hash, hash) VALUES "
+        f"(3, '{at}', 'amal', 'record.write', 'records/x', '{details}', '{rows[1]['hash']}', '{forged}')",
+    )
     assert first_bad(audit.verify(ws)) == 4  # the forged entry itself checks out; the one after it cannot
 
 
@@ -141,9 +149,14 @@ def shared_ws(tmp_path_factory) -> Workspace:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(actor=st.text(max_size=40), target=st.text(max_size=80),
-       details=st.dictionaries(st.text(max_size=10), st.one_of(st.text(max_size=30), st.integers(), st.none())))
-def test_any_text_is_kept_verbatim_and_verifies(shared_ws: Workspace, actor: str, target: str, details: dict) -> None:
+@given(
+    actor=st.text(max_size=40),
+    target=st.text(max_size=80),
+    details=st.dictionaries(st.text(max_size=10), st.one_of(st.text(max_size=30), st.integers(), st.none())),
+)
+def test_any_text_is_kept_verbatim_and_verifies(
+    shared_ws: Workspace, actor: str, target: str, details: dict
+) -> None:
     with shared_ws.session() as session:
         audit.record(session, actor, "record.write", target, details)
     [row] = audit.entries(shared_ws, last=1)

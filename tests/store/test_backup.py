@@ -1,4 +1,5 @@
-"""Backup and restore: round trips that verify, an encrypted archive that holds only ciphertext, damage refused."""
+"""Backup and restore: round trips that verify, an encrypted archive that holds only ciphertext, damage
+refused."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def filled(tmp_path: Path, *, encrypt: bool) -> Workspace:
 
 @pytest.mark.parametrize("encrypt", [False, True])
 def test_a_backup_restores_to_a_workspace_that_opens_and_verifies(
-        tmp_path: Path, encrypt: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, encrypt: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(engines.PASSPHRASE_ENV, PASSPHRASE)
     ws = filled(tmp_path, encrypt=encrypt)
     admin_actor = actor("amal", "admin", ws)
@@ -59,8 +61,13 @@ def test_an_encrypted_backup_holds_only_ciphertext(tmp_path: Path) -> None:
     ws = filled(tmp_path, encrypt=True)
     archive = backup(ws, tmp_path / "ws.backup", actor("amal", "admin", ws)).path
     data = archive.read_bytes()
-    needles = {**forms(WITNESS, VICTIM), "the original list": CSV.encode(), "settings": b"[store]",
-               "a tar header": b"ustar", "SQLite's header": b"SQLite format 3"}
+    needles = {
+        **forms(WITNESS, VICTIM),
+        "the original list": CSV.encode(),
+        "settings": b"[store]",
+        "a tar header": b"ustar",
+        "SQLite's header": b"SQLite format 3",
+    }
     assert [label for label, needle in needles.items() if needle in data] == []
     plain = backup(filled(tmp_path / "plain", encrypt=False), tmp_path / "plain.backup", actor("a", "admin"))
     import gzip
@@ -93,8 +100,10 @@ def test_a_plain_archive_that_does_not_match_its_manifest_is_refused(tmp_path: P
     ws = filled(tmp_path, encrypt=False)
     archive = backup(ws, tmp_path / "ws.backup", actor("amal", "admin", ws)).path
     out = io.BytesIO()
-    with tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive.read_bytes()))) as source, \
-            tarfile.open(fileobj=out, mode="w") as target:
+    with (
+        tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive.read_bytes()))) as source,
+        tarfile.open(fileobj=out, mode="w") as target,
+    ):
         for member in source:
             content = source.extractfile(member).read()  # type: ignore[union-attr]
             if member.name.startswith("originals/"):

@@ -1,4 +1,5 @@
-"""Engines under attack: a seized encrypted workspace, a passphrase guesser, injection strings, two writers at once."""
+"""Engines under attack: a seized encrypted workspace, a passphrase guesser, injection strings, two writers at
+once."""
 
 from __future__ import annotations
 
@@ -24,21 +25,41 @@ WITNESS, VICTIM = "زيد المثال", "Zayd Almithal"
 
 
 def add_import(connection, name: str = "list.csv") -> int:  # type: ignore[no-untyped-def]
-    return connection.execute(insert(Import.__table__).values(
-        sha256=hashlib.sha256(name.encode()).hexdigest(), file_name=name, original=name, size_bytes=0,
-        format="csv", imported_at=datetime.now(UTC))).inserted_primary_key[0]
+    return connection.execute(
+        insert(Import.__table__).values(
+            sha256=hashlib.sha256(name.encode()).hexdigest(),
+            file_name=name,
+            original=name,
+            size_bytes=0,
+            format="csv",
+            imported_at=datetime.now(UTC),
+        )
+    ).inserted_primary_key[0]
 
 
 def record_rows(import_id: int, n: int, name: str, prefix: str = "r") -> list[dict[str, object]]:
     empty = dict.fromkeys(CANONICAL_FIELDS, "")
-    return [{**empty, "import_id": import_id, "row": i + 2, "source": "A", "record_id": f"{prefix}{i}",
-             "full_name": f"{name} {i}", "notes": f"{VICTIM} / {WITNESS}"} for i in range(n)]
+    return [
+        {
+            **empty,
+            "import_id": import_id,
+            "row": i + 2,
+            "source": "A",
+            "record_id": f"{prefix}{i}",
+            "full_name": f"{name} {i}",
+            "notes": f"{VICTIM} / {WITNESS}",
+        }
+        for i in range(n)
+    ]
 
 
 def forms(*names: str) -> dict[str, bytes]:
     """Each name as raw bytes in the encodings a database or a temp file could hold it in."""
-    return {f"{name} ({encoding})": name.encode(encoding) for name in names
-            for encoding in ("utf-8", "utf-16-le", "utf-16-be")}
+    return {
+        f"{name} ({encoding})": name.encode(encoding)
+        for name in names
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+    }
 
 
 def leaks(folders: list[Path], needles: dict[str, bytes]) -> list[str]:
@@ -52,16 +73,21 @@ def leaks(folders: list[Path], needles: dict[str, bytes]) -> list[str]:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("encrypt", [False, True])
 def test_every_connection_gets_the_store_pragmas(tmp_path: Path, encrypt: bool) -> None:
     ws = Workspace.create(tmp_path / "ws", encrypt=encrypt, passphrase=PASSPHRASE if encrypt else None)
     with ws.engine.connect() as connection:
-        pragmas = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                   for name in ("journal_mode", "foreign_keys", "busy_timeout", "temp_store")}
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "temp_store")
+        }
     assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000, "temp_store": 2}
 
 
@@ -77,7 +103,8 @@ def test_an_encrypted_store_keeps_neither_key_nor_passphrase_and_is_not_sqlite(t
 
 
 def test_names_written_to_an_encrypted_workspace_are_in_none_of_its_files(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The seized laptop: database, WAL, shared memory, journal and SQLite temp files hold no name in clear.
 
     The same writes to a plain workspace are found by the same search, so the search itself is shown to work.
@@ -106,7 +133,9 @@ def test_names_written_to_an_encrypted_workspace_are_in_none_of_its_files(
     assert found[True] == []
 
 
-@pytest.mark.xfail(strict=True, reason="ingest keeps originals in clear even in an encrypted workspace (issue 8)")
+@pytest.mark.xfail(
+    strict=True, reason="ingest keeps originals in clear even in an encrypted workspace (issue 8)"
+)
 def test_an_imported_original_in_an_encrypted_workspace_is_not_in_clear(tmp_path: Path) -> None:
     from uncounted.ingest import ingest_file
 
@@ -119,10 +148,13 @@ def test_an_imported_original_in_an_encrypted_workspace_is_not_in_clear(tmp_path
 
 
 def test_a_hundred_wrong_passphrases_give_bad_input_and_change_nothing(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     ws = Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE)
     with ws.session() as session:
-        session.connection().execute(insert(records), record_rows(add_import(session.connection()), 5, WITNESS))
+        session.connection().execute(
+            insert(records), record_rows(add_import(session.connection()), 5, WITNESS)
+        )
     ws.engine.dispose()
     before = snapshot(ws.path)
     for attempt in range(100):
@@ -138,7 +170,8 @@ def test_a_hundred_wrong_passphrases_give_bad_input_and_change_nothing(
 
 
 def test_an_encrypted_workspace_without_a_passphrase_says_how_to_give_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE).engine.dispose()
     monkeypatch.delenv(engines.PASSPHRASE_ENV, raising=False)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
@@ -150,14 +183,22 @@ def test_an_encrypted_workspace_without_a_passphrase_says_how_to_give_one(
 
 def test_encryption_is_for_sqlite_only(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="PostgreSQL server encrypts its own disks"):
-        Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE,
-                         database_url="postgresql://u@127.0.0.1/db")
+        Workspace.create(
+            tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE, database_url="postgresql://u@127.0.0.1/db"
+        )
     assert not (tmp_path / "ws").exists()
 
 
-INJECTIONS = ["'); DROP TABLE records; --", "\" OR 1=1 --", "Robert'); DROP TABLE audit_log;--",
-              "1; DELETE FROM users WHERE 1=1", "%s %(name)s ? :name $1", "\\'; SELECT pg_sleep(5); --",
-              "' UNION SELECT password_hash FROM users --", f"{WITNESS}'; --"]
+INJECTIONS = [
+    "'); DROP TABLE records; --",
+    '" OR 1=1 --',
+    "Robert'); DROP TABLE audit_log;--",
+    "1; DELETE FROM users WHERE 1=1",
+    "%s %(name)s ? :name $1",
+    "\\'; SELECT pg_sleep(5); --",
+    "' UNION SELECT password_hash FROM users --",
+    f"{WITNESS}'; --",
+]
 
 
 def test_injection_strings_are_stored_verbatim_on_every_engine(ws: Workspace) -> None:
@@ -166,14 +207,30 @@ def test_injection_strings_are_stored_verbatim_on_every_engine(ws: Workspace) ->
     with ws.session() as session:
         import_id = add_import(session.connection(), INJECTIONS[0])
         empty = dict.fromkeys(CANONICAL_FIELDS, "")
-        session.connection().execute(insert(records), [
-            {**empty, **dict.fromkeys(CANONICAL_FIELDS, value), "import_id": import_id, "row": i + 2,
-             "source": "A", "record_id": str(i)} for i, value in enumerate(INJECTIONS)])
+        session.connection().execute(
+            insert(records),
+            [
+                {
+                    **empty,
+                    **dict.fromkeys(CANONICAL_FIELDS, value),
+                    "import_id": import_id,
+                    "row": i + 2,
+                    "source": "A",
+                    "record_id": str(i),
+                }
+                for i, value in enumerate(INJECTIONS)
+            ],
+        )
         for value in INJECTIONS:
             audit.record(session, value, value, value, {value: value})
     for i, value in enumerate(INJECTIONS[:4]):
-        users.add_user(ws, users.authenticate(ws, "admin-1", "a long enough password"), f"user{i}{value}"[:64],
-                       "viewer", value + " padding to length")
+        users.add_user(
+            ws,
+            users.authenticate(ws, "admin-1", "a long enough password"),
+            f"user{i}{value}"[:64],
+            "viewer",
+            value + " padding to length",
+        )
     with ws.engine.connect() as connection:
         stored = connection.execute(select(records).order_by(records.c.id)).mappings().all()
         assert {"records", "audit_log", "users"} <= set(inspect(connection).get_table_names())
@@ -182,8 +239,9 @@ def test_injection_strings_are_stored_verbatim_on_every_engine(ws: Workspace) ->
     logged = [e for e in audit.entries(ws) if e["action"] in INJECTIONS]
     assert [(e["actor"], e["target"], e["details"]) for e in logged] == [(v, v, {v: v}) for v in INJECTIONS]
     assert audit.verify(ws) == []
-    assert [u.name for u in users.list_users(ws, users.authenticate(ws, "admin-1", "a long enough password"))][1:] \
-        == sorted(f"user{i}{v}"[:64] for i, v in enumerate(INJECTIONS[:4]))
+    assert [
+        u.name for u in users.list_users(ws, users.authenticate(ws, "admin-1", "a long enough password"))
+    ][1:] == sorted(f"user{i}{v}"[:64] for i, v in enumerate(INJECTIONS[:4]))
 
 
 def write_many(path: str, name: str, import_id: int) -> None:
@@ -192,19 +250,30 @@ def write_many(path: str, name: str, import_id: int) -> None:
     for i in range(25):
         with ws.session() as session:  # reads first (the log's last entry), then writes: the risky order
             audit.record(session, name, "record.write", f"{name}/{i}")
-            session.connection().execute(insert(records).values({
-                **dict.fromkeys(CANONICAL_FIELDS, ""), "import_id": import_id, "row": i + 2, "source": name,
-                "record_id": str(i), "full_name": f"{name} {i}"}))
+            session.connection().execute(
+                insert(records).values(
+                    {
+                        **dict.fromkeys(CANONICAL_FIELDS, ""),
+                        "import_id": import_id,
+                        "row": i + 2,
+                        "source": name,
+                        "record_id": str(i),
+                        "full_name": f"{name} {i}",
+                    }
+                )
+            )
 
 
 def test_two_processes_writing_at_once_lose_nothing(ws: Workspace) -> None:
-    """SQLite: WAL, BEGIN IMMEDIATE and the busy timeout make writers take turns; PostgreSQL: its own locking and
-    the audit log's advisory lock. Forked processes, so neither pays for importing the package again."""
+    """SQLite: WAL, BEGIN IMMEDIATE and the busy timeout make writers take turns; PostgreSQL: its own locking
+    and the audit log's advisory lock. Forked processes, so neither pays for importing the package again."""
     with ws.session() as session:
         import_id = add_import(session.connection())
     ws.engine.dispose()  # no connection may cross a fork
     context = multiprocessing.get_context("fork")
-    writers = [context.Process(target=write_many, args=(str(ws.path), name, import_id)) for name in ("A", "B")]
+    writers = [
+        context.Process(target=write_many, args=(str(ws.path), name, import_id)) for name in ("A", "B")
+    ]
     for writer in writers:
         writer.start()
     for writer in writers:
@@ -218,7 +287,8 @@ def test_two_processes_writing_at_once_lose_nothing(ws: Workspace) -> None:
 
 @pytest.mark.postgres
 def test_postgresql_keeps_the_password_out_of_the_settings(
-        tmp_path: Path, postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, postgres_server, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     name = postgres_server.database()
     try:
         monkeypatch.delenv(engines.DATABASE_PASSWORD_ENV, raising=False)

@@ -28,7 +28,9 @@ def test_the_first_user_must_be_an_admin_and_then_the_local_operator_is_gone(ws:
     amal = users.authenticate(ws, "amal", PASSWORD)
     users.add_user(ws, amal, "nour", "viewer", PASSWORD + "!")
     assert [(u.name, u.role, u.active) for u in users.list_users(ws, amal)] == [
-        ("amal", "admin", True), ("nour", "viewer", True)]
+        ("amal", "admin", True),
+        ("nour", "viewer", True),
+    ]
     assert [e["action"] for e in audit.entries(ws)] == ["user.add", "user.add"]
 
 
@@ -107,7 +109,9 @@ def test_cli_users_add_list_disable(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert isinstance(refused.exception, PermissionDenied)  # users exist now: who is asking?
     monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", PASSWORD)
     as_amal = ["--as", "amal"]
-    assert runner.invoke(_cli(), ["users", "add", "sami", "--role", "analyst", *where, *as_amal]).exit_code == 0
+    assert (
+        runner.invoke(_cli(), ["users", "add", "sami", "--role", "analyst", *where, *as_amal]).exit_code == 0
+    )
     assert runner.invoke(_cli(), ["users", "disable", "sami", *where, *as_amal]).exit_code == 0
     listed = runner.invoke(_cli(), ["users", "list", *where, *as_amal])
     assert listed.output.splitlines() == ["amal\tadmin\tactive", "sami\tanalyst\tdisabled"]

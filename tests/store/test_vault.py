@@ -1,4 +1,5 @@
-"""The identity vault: sealed field by field, bound to its place, readable by allowed roles only, each read audited."""
+"""The identity vault: sealed field by field, bound to its place, readable by allowed roles only, each read
+audited."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def admin_and_vault(ws: Workspace) -> tuple:  # type: ignore[type-arg]
     return admin, Vault.initialise(ws, admin, VAULT_PASSPHRASE)
 
 
-def test_a_sealed_identity_opens_for_an_admin_and_the_read_is_audited_without_the_value(ws: Workspace) -> None:
+def test_a_sealed_identity_opens_for_an_admin_and_the_read_is_audited_without_the_value(
+    ws: Workspace,
+) -> None:
     admin, vault = admin_and_vault(ws)
     token = vault.seal(NAME, HERE)
     assert NAME not in token and token.startswith(f"uv1.{vault.key_id}.")
@@ -47,8 +50,11 @@ def test_a_sealed_value_moved_to_another_row_column_or_table_does_not_open(tmp_p
     ws = Workspace.create(tmp_path / "ws")
     admin, vault = admin_and_vault(ws)
     token = vault.seal(NAME, HERE)
-    for elsewhere in (FieldContext(HERE.table, 8, HERE.column), FieldContext(HERE.table, 7, "protected_contact"),
-                      FieldContext("records", 7, "protected_name")):
+    for elsewhere in (
+        FieldContext(HERE.table, 8, HERE.column),
+        FieldContext(HERE.table, 7, "protected_contact"),
+        FieldContext("records", 7, "protected_name"),
+    ):
         with pytest.raises(UncountedError, match="damaged or was moved"):
             vault.open_sealed(token, elsewhere, admin)
     flipped = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]

@@ -1,7 +1,7 @@
 """Who may do what: roles and permissions as data, and the ONE access check every path goes through.
 
-The CLI, the web app, every export and the identity vault call `require(actor, permission)`; nothing else decides
-access, so a rule changed here (or in the workspace's `[access.roles]`) changes it everywhere at once.
+The CLI, the web app, every export and the identity vault call `require(actor, permission)`; nothing else
+decides access, so a rule changed here (or in the workspace's `[access.roles]`) changes it everywhere at once.
 
 Default roles (a group may redefine any of them, or add its own, in uncounted.toml):
 
@@ -44,8 +44,19 @@ PERMISSIONS: dict[str, str] = {
 
 DEFAULT_ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSIONS),
-    "analyst": frozenset({"records.read", "records.write", "review.label", "testimony.read", "testimony.write",
-                          "identities.write", "export.records", "export.public", "audit.read"}),
+    "analyst": frozenset(
+        {
+            "records.read",
+            "records.write",
+            "review.label",
+            "testimony.read",
+            "testimony.write",
+            "identities.write",
+            "export.records",
+            "export.public",
+            "audit.read",
+        }
+    ),
     "reviewer": frozenset({"records.read", "review.label", "testimony.read", "export.public"}),
     "viewer": frozenset({"records.read", "testimony.read", "export.public"}),
 }
@@ -81,8 +92,10 @@ def roles(ws: Workspace | None = None) -> dict[str, frozenset[str]]:
         granted = frozenset(permissions)
         unknown = sorted(granted - set(PERMISSIONS))
         if unknown:
-            raise BadInput(f"role '{role}' in [access.roles] names unknown permissions: {', '.join(unknown)}",
-                           file=str(ws.path / "uncounted.toml") if ws is not None else None)
+            raise BadInput(
+                f"role '{role}' in [access.roles] names unknown permissions: {', '.join(unknown)}",
+                file=str(ws.path / "uncounted.toml") if ws is not None else None,
+            )
         table[role] = granted
     return table
 
@@ -96,7 +109,8 @@ def actor(name: str, role: str, ws: Workspace | None = None) -> Actor:
 
 
 def require(actor: Actor, permission: str, *, resource: str | None = None) -> None:
-    """THE access check: return if `actor` holds `permission`, else raise PermissionDenied naming what was refused."""
+    """THE access check: return if `actor` holds `permission`, else raise PermissionDenied naming what was
+    refused."""
     if permission not in PERMISSIONS:
         raise ValueError(f"unknown permission {permission!r}")  # a bug in the caller, not the user's input
     if actor.can(permission):

@@ -1,14 +1,16 @@
-"""Backup and restore of a whole workspace: a consistent snapshot of the store, the originals and the settings.
+"""Backup and restore of a whole workspace: a consistent snapshot of the store, the originals and the
+settings.
 
 The store is copied with SQLite's online backup API (through the store's own connection, so an encrypted store
-is copied page by page as ciphertext under the same key) while other processes may keep working. Everything goes
-into one tar archive with a manifest of SHA-256 sums, checked on restore.
+is copied page by page as ciphertext under the same key) while other processes may keep working. Everything
+goes into one tar archive with a manifest of SHA-256 sums, checked on restore.
 
-An encrypted workspace's archive is encrypted as a whole, settings and originals included, so the archive holds
-only ciphertext: AES-256-GCM in 1 MiB chunks under a key derived (HKDF) from the workspace key, after a small
-clear header that carries only the argon2id salt and costs. `cryptography` has no streaming AEAD, so the chunking
-is written here, following the STREAM construction (Hoang, Reyhanitabar, Rogaway & Vizár, CRYPTO 2015, §7): each
-chunk's nonce holds its counter and a last-chunk flag, so chunks cannot be reordered, dropped or the archive cut.
+An encrypted workspace's archive is encrypted as a whole, settings and originals included, so the archive
+holds only ciphertext: AES-256-GCM in 1 MiB chunks under a key derived (HKDF) from the workspace key, after a
+small clear header that carries only the argon2id salt and costs. `cryptography` has no streaming AEAD, so the
+chunking is written here, following the STREAM construction (Hoang, Reyhanitabar, Rogaway & Vizár, CRYPTO
+2015, §7): each chunk's nonce holds its counter and a last-chunk flag, so chunks cannot be reordered, dropped
+or the archive cut.
 """
 
 from __future__ import annotations
@@ -65,8 +67,10 @@ def backup(ws: Workspace, out: str | Path, by: Actor) -> BackupResult:
     """Write the workspace to one archive at `out` (written under a temporary name, renamed when complete)."""
     require(by, "store.backup", resource=str(ws.path))
     if ws.section("store")["engine"] == "postgresql":
-        raise BadInput("a PostgreSQL workspace is backed up by the server's own tools (pg_dump); back up the "
-                       "workspace folder alongside")
+        raise BadInput(
+            "a PostgreSQL workspace is backed up by the server's own tools (pg_dump); back up the "
+            "workspace folder alongside"
+        )
     out = Path(out)
     if out.exists():
         raise BadInput("the backup file already exists; choose a new name", file=str(out))
@@ -78,8 +82,13 @@ def backup(ws: Workspace, out: str | Path, by: Actor) -> BackupResult:
         _snapshot(ws, snapshot)
         members = {SETTINGS_FILE: ws.path / SETTINGS_FILE, snapshot.name: snapshot}
         if ws.originals.is_dir():
-            members.update({f"{ORIGINALS_DIR}/{p.name}": p for p in sorted(ws.originals.iterdir())
-                            if p.is_file() and not p.name.endswith(PARTIAL)})
+            members.update(
+                {
+                    f"{ORIGINALS_DIR}/{p.name}": p
+                    for p in sorted(ws.originals.iterdir())
+                    if p.is_file() and not p.name.endswith(PARTIAL)
+                }
+            )
         manifest = json.dumps({name: sha256_file(path) for name, path in members.items()}, indent=1).encode()
         partial = out.with_name(out.name + PARTIAL)
         try:
@@ -87,10 +96,10 @@ def backup(ws: Workspace, out: str | Path, by: Actor) -> BackupResult:
                 if ws.encrypted:
                     assert ws.key is not None
                     stream: IO[bytes] = _EncryptingWriter(handle, ws.key, ws.section("store")["kdf"])
-                    _write_tar(tarfile.open(fileobj=stream, mode="w|"), manifest, members)
+                    _write_tar(stream, "w|", manifest, members)
                     stream.close()
                 else:
-                    _write_tar(tarfile.open(fileobj=handle, mode="w:gz"), manifest, members)
+                    _write_tar(handle, "w:gz", manifest, members)
             partial.replace(out)
         except BaseException:
             partial.unlink(missing_ok=True)
@@ -109,19 +118,17 @@ def restore(archive: str | Path, out: str | Path, *, passphrase: str | None = No
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BadInput("the restore folder already exists and is not empty", file=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    with archive.open("rb") as handle, tempfile.TemporaryDirectory(dir=out.parent, prefix=".uncounted-restore-") as work:
+    with (
+        archive.open("rb") as handle,
+        tempfile.TemporaryDirectory(dir=out.parent, prefix=".uncounted-restore-") as work,
+    ):
         staging = Path(work) / "ws"
         encrypted = handle.read(len(MAGIC)) == MAGIC
         if encrypted:
-            stream: IO[bytes] = _DecryptingReader(handle, passphrase, str(archive))
-            tar = tarfile.open(fileobj=stream, mode="r|")
+            _extract(_DecryptingReader(handle, passphrase, str(archive)), "r|", staging, str(archive))
         else:
             handle.seek(0)
-            try:
-                tar = tarfile.open(fileobj=handle, mode="r:gz")
-            except tarfile.TarError as exc:
-                raise BadInput("not an uncounted backup", file=str(archive)) from exc
-        _extract(tar, staging, str(archive))
+            _extract(handle, "r:gz", staging, str(archive))
         (staging / ORIGINALS_DIR).mkdir(exist_ok=True)  # an empty folder has no entry in the archive
         if out.exists():
             out.rmdir()
@@ -136,7 +143,7 @@ def _snapshot(ws: Workspace, target: Path) -> None:
         import sqlcipher3
 
         destination = sqlcipher3.connect(str(target))
-        destination.execute(f'PRAGMA key = "x\'{ws.key.hex()}\'"')  # type: ignore[union-attr]
+        destination.execute(f"PRAGMA key = \"x'{ws.key.hex()}'\"")  # type: ignore[union-attr]
     else:
         import sqlite3
 
@@ -149,8 +156,8 @@ def _snapshot(ws: Workspace, target: Path) -> None:
         destination.close()
 
 
-def _write_tar(tar: tarfile.TarFile, manifest: bytes, members: dict[str, Path]) -> None:
-    with tar:
+def _write_tar(stream: IO[bytes], mode: str, manifest: bytes, members: dict[str, Path]) -> None:
+    with tarfile.open(fileobj=stream, mode=mode) as tar:
         info = tarfile.TarInfo(MANIFEST)
         info.size = len(manifest)
         tar.addfile(info, io.BytesIO(manifest))
@@ -158,10 +165,11 @@ def _write_tar(tar: tarfile.TarFile, manifest: bytes, members: dict[str, Path]) 
             tar.add(path, arcname=name, recursive=False)
 
 
-def _extract(tar: tarfile.TarFile, staging: Path, file: str) -> None:
-    """Unpack regular files only (the 'data' filter refuses links and paths outside), then check the manifest."""
+def _extract(stream: IO[bytes], mode: str, staging: Path, file: str) -> None:
+    """Unpack regular files only (the 'data' filter refuses links and paths outside), then check the
+    manifest."""
     try:
-        with tar:
+        with tarfile.open(fileobj=stream, mode=mode) as tar:
             for member in tar:
                 if not member.isfile():
                     raise BadInput(f"unexpected entry '{member.name}' in the archive", file=file)
@@ -175,11 +183,15 @@ def _extract(tar: tarfile.TarFile, staging: Path, file: str) -> None:
     manifest_path.unlink()
     for name, sha in manifest.items():
         if not (staging / name).is_file() or sha256_file(staging / name) != sha:
-            raise BadInput(f"'{name}' in the archive does not match its manifest: the backup is damaged", file=file)
+            raise BadInput(
+                f"'{name}' in the archive does not match its manifest: the backup is damaged", file=file
+            )
 
 
 def _backup_key(workspace_key: bytes, salt: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"uncounted backup v1").derive(workspace_key)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=b"uncounted backup v1").derive(
+        workspace_key
+    )
 
 
 def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
@@ -191,8 +203,15 @@ class _EncryptingWriter(io.RawIOBase):
 
     def __init__(self, handle: IO[bytes], workspace_key: bytes, kdf: dict[str, object]) -> None:
         salt, self._prefix = secrets.token_bytes(16), secrets.token_bytes(_PREFIX_BYTES)
-        header = json.dumps({"version": 1, "kdf": kdf, "hkdf_salt": salt.hex(), "nonce_prefix": self._prefix.hex(),
-                             "chunk": CHUNK}).encode()
+        header = json.dumps(
+            {
+                "version": 1,
+                "kdf": kdf,
+                "hkdf_salt": salt.hex(),
+                "nonce_prefix": self._prefix.hex(),
+                "chunk": CHUNK,
+            }
+        ).encode()
         self._handle, self._header = handle, header
         self._aead = AESGCM(_backup_key(workspace_key, salt))
         self._buffer, self._counter = bytearray(), 0
@@ -226,8 +245,12 @@ class _DecryptingReader(io.RawIOBase):
         (length,) = struct.unpack(">I", handle.read(4))
         self._header = handle.read(length)
         header = json.loads(self._header)
-        secret = engines.read_secret(passphrase, engines.PASSPHRASE_ENV, "Workspace passphrase",
-                                     "this backup is encrypted; set UNCOUNTED_PASSPHRASE or run in a terminal")
+        secret = engines.read_secret(
+            passphrase,
+            engines.PASSPHRASE_ENV,
+            "Workspace passphrase",
+            "this backup is encrypted; set UNCOUNTED_PASSPHRASE or run in a terminal",
+        )
         key = _backup_key(engines.derive_key(secret, header["kdf"]), bytes.fromhex(header["hkdf_salt"]))
         self._aead, self._prefix = AESGCM(key), bytes.fromhex(header["nonce_prefix"])
         self._handle, self._file = handle, file

@@ -2,10 +2,10 @@
 
 Plain SQLite is the default for a single laptop. SQLCipher encrypts every page of the database and of its WAL
 with a 256-bit key; we derive that key ourselves from the passphrase with argon2id (memory-hard, so a seized
-laptop's passphrase is expensive to guess on GPUs) and hand SQLCipher the raw key, so its own, weaker PBKDF2 step
-is skipped. Only the salt and the KDF's costs are kept in `uncounted.toml`; the key and the passphrase never
-touch the disk. PostgreSQL serves teams; its URL is stored without a password, which comes at run time from
-`UNCOUNTED_DATABASE_PASSWORD` (or libpq's own `~/.pgpass` / `PGPASSWORD`).
+laptop's passphrase is expensive to guess on GPUs) and hand SQLCipher the raw key, so its own, weaker PBKDF2
+step is skipped. Only the salt and the KDF's costs are kept in `uncounted.toml`; the key and the passphrase
+never touch the disk. PostgreSQL serves teams; its URL is stored without a password, which comes at run time
+from `UNCOUNTED_DATABASE_PASSWORD` (or libpq's own `~/.pgpass` / `PGPASSWORD`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ WRONG_PASSPHRASE = "wrong passphrase for this workspace"
 
 
 def new_kdf() -> dict[str, Any]:
-    """Fresh KDF settings (random salt, current costs) for a new key; they go in the TOML, the key does not."""
+    """Fresh KDF settings (random salt, current costs) for a new key; they go in the TOML, the key does
+    not."""
     return {"algorithm": "argon2id", "salt": secrets.token_hex(SALT_BYTES), **KDF_COSTS}
 
 
@@ -47,9 +48,15 @@ def derive_key(passphrase: str, kdf: dict[str, Any]) -> bytes:
     """The 256-bit key a passphrase gives under these KDF settings (argon2id, RFC 9106)."""
     if kdf.get("algorithm") != "argon2id":
         raise BadInput(f"unknown key derivation '{kdf.get('algorithm')}' in the settings")
-    return hash_secret_raw(passphrase.encode("utf-8"), bytes.fromhex(kdf["salt"]), time_cost=int(kdf["time_cost"]),
-                           memory_cost=int(kdf["memory_cost"]), parallelism=int(kdf["parallelism"]),
-                           hash_len=KEY_BYTES, type=Type.ID)
+    return hash_secret_raw(
+        passphrase.encode("utf-8"),
+        bytes.fromhex(kdf["salt"]),
+        time_cost=int(kdf["time_cost"]),
+        memory_cost=int(kdf["memory_cost"]),
+        parallelism=int(kdf["parallelism"]),
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )
 
 
 def read_secret(explicit: str | None, env: str, prompt: str, missing: str, *, confirm: bool = False) -> str:
@@ -86,7 +93,8 @@ def sqlcipher_engine(path: Path, key: bytes) -> Engine:
 
 
 def check_sqlcipher_key(path: Path, key: bytes) -> None:
-    """Refuse a wrong key with one sentence and without writing a byte: a read-only check query, then close."""
+    """Refuse a wrong key with one sentence and without writing a byte: a read-only check query, then
+    close."""
     import sqlcipher3
 
     if not path.is_file():
@@ -121,21 +129,33 @@ def check_postgres(engine: Engine) -> None:
             connection.exec_driver_sql("SELECT 1")
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[-1] if exc.orig else "no reason given"
-        raise BadInput(f"cannot connect to the PostgreSQL database ({reason}); the password comes from "
-                       f"{DATABASE_PASSWORD_ENV} or ~/.pgpass") from None
+        raise BadInput(
+            f"cannot connect to the PostgreSQL database ({reason}); the password comes from "
+            f"{DATABASE_PASSWORD_ENV} or ~/.pgpass"
+        ) from None
 
 
 def postgres_url(url: str) -> str:
     """The URL with the psycopg 3 driver named and the password removed: what the TOML may keep."""
     try:
         parsed = make_url(url)
-    except Exception as exc:  # SQLAlchemy raises ArgumentError with the whole URL; keep the password out of it
-        raise BadInput("the database URL cannot be read; expected postgresql://USER@HOST[:PORT]/DATABASE") from exc
+    except (
+        Exception
+    ) as exc:  # SQLAlchemy raises ArgumentError with the whole URL; keep the password out of it
+        raise BadInput(
+            "the database URL cannot be read; expected postgresql://USER@HOST[:PORT]/DATABASE"
+        ) from exc
     if parsed.get_backend_name() != "postgresql":
         raise BadInput("only PostgreSQL URLs are accepted (postgresql://USER@HOST[:PORT]/DATABASE)")
     # URL.set() ignores None, so build the URL anew to be sure the password is gone.
-    stripped = URL.create("postgresql+psycopg", username=parsed.username, host=parsed.host, port=parsed.port,
-                          database=parsed.database, query=parsed.query)
+    stripped = URL.create(
+        "postgresql+psycopg",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
     return stripped.render_as_string(hide_password=False)
 
 
@@ -156,8 +176,8 @@ def _sqlite_events(engine: Engine) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers (the web app, a report) work while an import writes; foreign keys are off by default;
-    # the busy timeout makes a second writer wait its turn instead of failing; temp_store=MEMORY keeps sort and
-    # temporary tables off the disk, where SQLCipher would not encrypt them.
+    # the busy timeout makes a second writer wait its turn instead of failing; temp_store=MEMORY keeps sort
+    # and temporary tables off the disk, where SQLCipher would not encrypt them.
     cursor = dbapi_connection.cursor()
     if _is_sqlcipher(dbapi_connection):
         cursor.execute("PRAGMA cipher_log_level = NONE")
@@ -173,8 +193,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # A write transaction that starts by reading (check a hash, read the last audit entry) must hold the write
     # lock from its first statement: with a plain BEGIN, two processes both read, then one fails to upgrade
-    # ("database is locked") instead of waiting. Sessions ask for IMMEDIATE; plain connections stay DEFERRED so
-    # readers never wait behind a long import.
+    # ("database is locked") instead of waiting. Sessions ask for IMMEDIATE; plain connections stay DEFERRED
+    # so readers never wait behind a long import.
     mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
     connection.exec_driver_sql(f"BEGIN {mode}")
 

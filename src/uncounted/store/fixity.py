@@ -1,9 +1,9 @@
 """Fixity check: every kept original is re-hashed and compared with the SHA-256 recorded when it came in.
 
 The originals are the evidence; a court, a partner or the group itself may ask years later whether they are
-still the bytes that were imported. Expected hashes come from the store (imported lists in `imports`, testimony
-originals in `testimony_accounts`); any other file in the originals folder whose name is a SHA-256 is checked
-against its own name. Files the store names but the folder lacks are reported missing.
+still the bytes that were imported. Expected hashes come from the store (imported lists in `imports`,
+testimony originals in `testimony_accounts`); any other file in the originals folder whose name is a SHA-256
+is checked against its own name. Files the store names but the folder lacks are reported missing.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}")
 
 @dataclass
 class FixityReport:
-    """Outcome of one check: `ok` lists the intact files; the other lists name what needs a person's attention."""
+    """Outcome of one check: `ok` lists the intact files; the other lists name what needs a person's
+    attention."""
 
     ok: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
@@ -34,15 +35,19 @@ class FixityReport:
         return not (self.altered or self.missing)
 
     def problems(self) -> list[str]:
-        return ([f"{name}: altered (its SHA-256 no longer matches)" for name in self.altered]
-                + [f"{name}: missing" for name in self.missing])
+        return [f"{name}: altered (its SHA-256 no longer matches)" for name in self.altered] + [
+            f"{name}: missing" for name in self.missing
+        ]
 
 
 def expected_hashes(ws: Workspace) -> dict[str, str]:
-    """File name under originals/ → SHA-256 recorded in the store (tables that do not exist yet are skipped)."""
-    queries = {"imports": "SELECT original, sha256 FROM imports",
-               "testimony_accounts": "SELECT original_sha256, original_sha256 FROM testimony_accounts "
-                                     "WHERE original_sha256 <> ''"}
+    """File name under originals/ → SHA-256 recorded in the store (tables that do not exist yet are
+    skipped)."""
+    queries = {
+        "imports": "SELECT original, sha256 FROM imports",
+        "testimony_accounts": "SELECT original_sha256, original_sha256 FROM testimony_accounts "
+        "WHERE original_sha256 <> ''",
+    }
     expected: dict[str, str] = {}
     with ws.engine.connect() as connection:
         tables = set(inspect(connection).get_table_names())

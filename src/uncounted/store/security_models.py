@@ -35,8 +35,8 @@ class User(Base):
 class AuditEntry(Base):
     """One line of the audit log. `hash` covers every other column, `prev_hash` chains it to the entry before.
 
-    `sequence` is assigned by the log (1, 2, 3, …), not by the database, so a deleted entry leaves a visible gap.
-    `at` is kept as the exact ISO text that was hashed, so no time-zone conversion can break the chain.
+    `sequence` is assigned by the log (1, 2, 3, …), not by the database, so a deleted entry leaves a visible
+    gap. `at` is kept as the exact ISO text that was hashed, so no time-zone conversion can break the chain.
     """
 
     __tablename__ = "audit_log"
@@ -72,8 +72,10 @@ class VaultKey(Base):
 _REFUSE = "audit log is append-only"
 
 for _statement in (
-    f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END",
-    f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END",
+    f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END",
+    f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    f"BEGIN SELECT RAISE(ABORT, '{_REFUSE}'); END",
 ):
     event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 
@@ -88,5 +90,7 @@ for _statement in (
     event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 #: Trigger names `audit.verify` expects to find; a missing one is reported as a sign of tampering.
-AUDIT_TRIGGERS = {"sqlite": ("audit_log_no_update", "audit_log_no_delete"),
-                  "postgresql": ("audit_log_no_change", "audit_log_no_truncate")}
+AUDIT_TRIGGERS = {
+    "sqlite": ("audit_log_no_update", "audit_log_no_delete"),
+    "postgresql": ("audit_log_no_change", "audit_log_no_truncate"),
+}

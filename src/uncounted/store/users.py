@@ -1,9 +1,9 @@
 """Users of a workspace: argon2id password hashes, sign-in, and who acts when nobody has signed in.
 
-A workspace with no users is a single person's: its operator acts as the built-in `local` admin, because anyone
-who can open the files can read them anyway. Adding the first user (who must be an admin) turns access control
-on: from then on every command that checks a permission needs a user name and password, and a failed sign-in is
-itself written to the audit log.
+A workspace with no users is a single person's: its operator acts as the built-in `local` admin, because
+anyone who can open the files can read them anyway. Adding the first user (who must be an admin) turns access
+control on: from then on every command that checks a permission needs a user name and password, and a failed
+sign-in is itself written to the audit log.
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ def has_users(ws: Workspace) -> bool:
 def local_actor(ws: Workspace) -> Actor:
     """The operator of a workspace without users; refused once users exist."""
     if has_users(ws):
-        raise PermissionDenied("this workspace has users: sign in with --as NAME (or UNCOUNTED_USER) and a password")
+        raise PermissionDenied(
+            "this workspace has users: sign in with --as NAME (or UNCOUNTED_USER) and a password"
+        )
     return actor(LOCAL, "admin", ws)
 
 
@@ -66,8 +68,15 @@ def add_user(ws: Workspace, by: Actor, name: str, role: str, password: str) -> U
             raise BadInput("the first user of a workspace must be an admin (--role admin)")
         if session.execute(select(User.id).where(User.name == name)).first():
             raise BadInput(f"a user named '{name}' already exists")
-        session.add(User(name=name, role=role, password_hash=PASSWORD_HASHER.hash(password), active=True,
-                         created_at=created))
+        session.add(
+            User(
+                name=name,
+                role=role,
+                password_hash=PASSWORD_HASHER.hash(password),
+                active=True,
+                created_at=created,
+            )
+        )
         audit.record(session, by, "user.add", f"user {name}", {"role": role})
     return UserInfo(name, role, True, created)
 
@@ -75,7 +84,9 @@ def add_user(ws: Workspace, by: Actor, name: str, role: str, password: str) -> U
 def list_users(ws: Workspace, by: Actor) -> list[UserInfo]:
     require(by, "users.manage", resource="users")
     with ws.engine.connect() as connection:
-        rows = connection.execute(select(User.name, User.role, User.active, User.created_at).order_by(User.name))
+        rows = connection.execute(
+            select(User.name, User.role, User.active, User.created_at).order_by(User.name)
+        )
         return [UserInfo(*row) for row in rows]
 
 
@@ -87,8 +98,9 @@ def disable_user(ws: Workspace, by: Actor, name: str) -> None:
         if user is None:
             raise BadInput(f"no user named '{name}'")
         if user.role == "admin" and user.active:
-            admins = session.execute(select(func.count()).select_from(User)
-                                     .where(User.role == "admin", User.active.is_(True))).scalar_one()
+            admins = session.execute(
+                select(func.count()).select_from(User).where(User.role == "admin", User.active.is_(True))
+            ).scalar_one()
             if admins == 1:
                 raise BadInput("this is the last active admin; add another admin first")
         user.active = False
@@ -98,7 +110,9 @@ def disable_user(ws: Workspace, by: Actor, name: str) -> None:
 def authenticate(ws: Workspace, name: str, password: str) -> Actor:
     """Sign a user in. Any failure gives the same sentence (no hint which part was wrong) and is audited."""
     with ws.engine.connect() as connection:
-        row = connection.execute(select(User.role, User.password_hash, User.active).where(User.name == name)).first()
+        row = connection.execute(
+            select(User.role, User.password_hash, User.active).where(User.name == name)
+        ).first()
     try:
         if row is None or not row.active:
             raise VerificationError

@@ -2,9 +2,9 @@
 
 Each value is sealed with AES-256-GCM under the vault key, a random 256-bit key that is stored only wrapped
 (AES-GCM again) under a key derived with argon2id from the *vault passphrase* (`UNCOUNTED_VAULT_PASSPHRASE`).
-That passphrase is separate from the workspace's: a stolen laptop, plain or encrypted, and a co-worker who knows
-the workspace passphrase, still cannot read identities without it. On an encrypted workspace the wrapped key
-sits inside the SQLCipher file too, so there are two locks.
+That passphrase is separate from the workspace's: a stolen laptop, plain or encrypted, and a co-worker who
+knows the workspace passphrase, still cannot read identities without it. On an encrypted workspace the wrapped
+key sits inside the SQLCipher file too, so there are two locks.
 
 Each ciphertext's associated data names its table, row and column, so a sealed value copied to another witness
 or another field fails to open instead of lying. Opening checks `identities.read` through the one access check
@@ -51,8 +51,11 @@ class FieldContext:
         return f"{self.table}/{self.row}/{self.column}"
 
     def associated_data(self, key_id: str) -> bytes:
-        return json.dumps(["uncounted-vault", 1, key_id, self.table, str(self.row), self.column],
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(
+            ["uncounted-vault", 1, key_id, self.table, str(self.row), self.column],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
 
 
 class Vault:
@@ -65,30 +68,46 @@ class Vault:
 
     @classmethod
     def initialise(cls, ws: Workspace, by: Actor, passphrase: str | None = None) -> Vault:
-        """Make the workspace's vault key (once), wrapped under the vault passphrase; needs identities.write."""
+        """Make the workspace's vault key (once), wrapped under the vault passphrase; needs
+        identities.write."""
         require(by, "identities.write", resource="vault")
-        secret = engines.read_secret(passphrase, VAULT_PASSPHRASE_ENV, "New vault passphrase",
-                                     "a new identity vault needs a passphrase; set UNCOUNTED_VAULT_PASSPHRASE or "
-                                     "run in a terminal", confirm=True)
+        secret = engines.read_secret(
+            passphrase,
+            VAULT_PASSPHRASE_ENV,
+            "New vault passphrase",
+            "a new identity vault needs a passphrase; set UNCOUNTED_VAULT_PASSPHRASE or run in a terminal",
+            confirm=True,
+        )
         key, key_id, kdf = AESGCM.generate_key(bit_length=256), secrets.token_hex(8), engines.new_kdf()
         nonce = secrets.token_bytes(_NONCE_BYTES)
         wrapped = AESGCM(engines.derive_key(secret, kdf)).encrypt(nonce, key, _wrap_data(key_id))
         with ws.session() as session:
             if session.execute(select(VaultKey.id)).first():
                 raise BadInput("this workspace already has an identity vault")
-            session.add(VaultKey(key_id=key_id, kdf=json.dumps(kdf), nonce=nonce, wrapped=wrapped, active=True,
-                                 created_at=datetime.now(UTC)))
+            session.add(
+                VaultKey(
+                    key_id=key_id,
+                    kdf=json.dumps(kdf),
+                    nonce=nonce,
+                    wrapped=wrapped,
+                    active=True,
+                    created_at=datetime.now(UTC),
+                )
+            )
             audit.record(session, by, "vault.initialise", "vault", {"key_id": key_id})
         return cls(ws, key_id, key)
 
     @classmethod
     def unlock(cls, ws: Workspace, passphrase: str | None = None) -> Vault:
-        """Unwrap the vault key with the vault passphrase (argument, UNCOUNTED_VAULT_PASSPHRASE, or prompt)."""
+        """Unwrap the vault key with the vault passphrase (argument, UNCOUNTED_VAULT_PASSPHRASE, or
+        prompt)."""
         with ws.engine.connect() as connection:
             row = connection.execute(select(VaultKey).where(VaultKey.active.is_(True))).first()
         if row is None:
             raise BadInput("this workspace has no identity vault yet")
-        secret = engines.read_secret(passphrase, VAULT_PASSPHRASE_ENV, "Vault passphrase", NO_VAULT_PASSPHRASE)
+        secret = engines.read_secret(
+            passphrase, VAULT_PASSPHRASE_ENV, "Vault passphrase", NO_VAULT_PASSPHRASE
+        )
         kek = engines.derive_key(secret, json.loads(row.kdf))
         try:
             key = AESGCM(kek).decrypt(row.nonce, row.wrapped, _wrap_data(row.key_id))
@@ -102,7 +121,9 @@ class Vault:
         sealed = self._aead.encrypt(nonce, value.encode("utf-8"), context.associated_data(self.key_id))
         return f"{_TOKEN_PREFIX}.{self.key_id}.{base64.urlsafe_b64encode(nonce + sealed).decode('ascii')}"
 
-    def open_sealed(self, token: str, context: FieldContext, actor: Actor, *, session: Session | None = None) -> str:
+    def open_sealed(
+        self, token: str, context: FieldContext, actor: Actor, *, session: Session | None = None
+    ) -> str:
         """Decrypt one value for `actor` if their role may read identities; audit the read or the refusal.
 
         With `session`, the audit entry joins the caller's transaction; without, it is committed on its own.
@@ -118,9 +139,13 @@ class Vault:
             raise UncountedError(f"the sealed value at {context} was not made by this vault")
         try:
             raw = base64.urlsafe_b64decode(body.encode("ascii"))
-            value = self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.associated_data(key_id))
+            value = self._aead.decrypt(
+                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.associated_data(key_id)
+            )
         except (InvalidTag, ValueError):
-            raise UncountedError(f"the sealed value at {context} is damaged or was moved from another field") from None
+            raise UncountedError(
+                f"the sealed value at {context} is damaged or was moved from another field"
+            ) from None
         self._audit(session, actor, "identity.read", context)
         return value.decode("utf-8")
 
