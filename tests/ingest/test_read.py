@@ -29,6 +29,8 @@ def read(data: bytes, **mapping) -> pd.DataFrame:
         (lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le"), "utf-16"),
         (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16"),
         (lambda t: t.encode("cp1256"), "cp1256"),
+        (lambda t: t.encode("utf-16-le"), "utf-16-le"),  # saved without a byte-order mark
+        (lambda t: t.encode("utf-16-be"), "utf-16-be"),
     ],
 )
 def test_each_encoding_reads_arabic_exactly(encode, expected):

@@ -78,7 +78,10 @@ def decode(data: bytes, file: str, declared: str | None = None) -> tuple[str, st
                     file=file,
                 ) from None
     if b"\x00" in data[:65536]:
-        raise BadInput("the file holds binary data (NUL bytes), not text; is it really a CSV?", file=file)
+        unmarked = _utf16_without_bom(data)
+        if unmarked is None:
+            raise BadInput("the file holds binary data (NUL bytes), not text; is it really a CSV?", file=file)
+        return unmarked
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -96,3 +99,17 @@ def decode(data: bytes, file: str, declared: str | None = None) -> tuple[str, st
         raise BadInput(
             f"the file looks like {best.encoding} but byte {exc.start} is not; save it as UTF-8", file=file
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark: CSV text is mostly ASCII punctuation and digits (and Arabic, whose
+    UTF-16 high byte is 0x06), so one byte of most pairs is NUL — the even ones for big-endian, the odd for little."""
+    head = data[:65536]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for encoding, nuls, pairs in (("utf-16-le", odd, len(head[1::2])), ("utf-16-be", even, len(head[0::2]))):
+        if len(data) % 2 == 0 and pairs and nuls >= 0.3 * pairs and nuls > 4 * min(even, odd):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                return None
+    return None
