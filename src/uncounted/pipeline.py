@@ -137,10 +137,13 @@ def run_pipeline(paths: Sequence[str | Path], out: str | Path, *, truth: Truth |
     quality = linkage_quality(linkage.entities, truth.records).as_dict() if truth is not None else None
     truth_n = truth.n if truth is not None else None
     step("writing the report")
+    from uncounted.store.records import load_records
+
     sources = list_sources(ws)
     report = write_report(ReportInput(sources=sources, linkage=linkage, histories=histories, lists=lists,
                                       estimate=main, sensitivity=sensitivity, truth_n=truth_n, quality=quality,
-                                      inputs=[{"file": str(p), "sha256": _sha256(Path(p))} for p in paths]),
+                                      inputs=[{"file": str(p), "sha256": _sha256(Path(p))} for p in paths],
+                                      records=load_records(ws), workspace=ws),
                           ws.path / REPORT_FILE)
     return PipelineResult(ws, linkage, histories, lists, main, sensitivity, quality, truth_n, report,
                           headline(len(linkage.entities), len(histories), main, truth_n, len(lists)))

@@ -122,7 +122,7 @@ def report(
     from uncounted.link.io import load_linkage
     from uncounted.pipeline import REPORT_FILE, captures_workspace, estimate_workspace
     from uncounted.report import ReportInput, write_report
-    from uncounted.store.records import list_sources
+    from uncounted.store.records import list_sources, load_records
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
@@ -131,7 +131,8 @@ def report(
         histories = captures_workspace(ws, linkage)
         main, sensitivity = estimate_workspace(ws, histories, step)
         path = write_report(ReportInput(sources=list_sources(ws), linkage=linkage, histories=histories,
-                                        lists=list_columns(histories), estimate=main, sensitivity=sensitivity),
+                                        lists=list_columns(histories), estimate=main, sensitivity=sensitivity,
+                                        records=load_records(ws), workspace=ws),
                             out or ws.path / REPORT_FILE)
         if pdf:
             from uncounted.report.pdf import write_pdf

@@ -21,6 +21,7 @@ import uncounted
 from uncounted.link import Linkage
 from uncounted.mse import Estimate
 from uncounted.report import figures
+from uncounted.workspace import Workspace
 
 
 @dataclass
@@ -37,6 +38,8 @@ class ReportInput:
     quality: dict[str, float] | None = None
     inputs: list[dict[str, str]] = field(default_factory=list)  # file, sha256
     title: str = "uncounted report"
+    records: pd.DataFrame | None = None  # canonical records, for linkage replicates and review coverage
+    workspace: Workspace | None = None  # for what the workspace holds beyond the run: testimony, review labels
 
 
 def render_report(data: ReportInput) -> str:
