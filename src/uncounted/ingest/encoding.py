@@ -102,8 +102,11 @@ def decode(data: bytes, file: str, declared: str | None = None) -> tuple[str, st
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 saved without a byte-order mark: CSV text is mostly ASCII punctuation and digits (and Arabic, whose
-    UTF-16 high byte is 0x06), so one byte of most pairs is NUL — the even ones for big-endian, the odd for little."""
+    """UTF-16 saved without a byte-order mark, told by where its NUL bytes fall.
+
+    CSV text has many ASCII delimiters, digits and line ends, whose high byte in UTF-16 is NUL: at odd offsets
+    in little-endian, at even ones in big-endian. Binary files have NULs at both.
+    """
     head = data[:65536]
     even, odd = head[0::2].count(0), head[1::2].count(0)
     for encoding, nuls, pairs in (("utf-16-le", odd, len(head[1::2])), ("utf-16-be", even, len(head[0::2]))):
