@@ -92,3 +92,11 @@ def test_bad_prior_and_delta_are_refused():
         dga(table, log_prior="jeffreys")
     with pytest.raises(BadInput):
         dga(table, log_prior=lambda n: np.full_like(n, np.nan))
+
+
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_every_graph_reads_back_from_its_label(n):
+    lists = [f"L{i}" for i in range(n)]
+    for graph in decomposable_graphs(n):
+        assert parse_graph(graph.label(lists), lists) == graph
+        assert parse_graph(graph.positional_label(), lists) == graph

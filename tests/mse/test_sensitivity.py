@@ -1,6 +1,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from uncounted.errors import BadInput
 from uncounted.mse.capture import CaptureTable
@@ -49,3 +51,16 @@ def test_merged_pairs_report_failures_instead_of_dropping_them():
     pair = merged_list_estimates(FOUR, "dga", groups=[{"NGO": ["ABA", "HRW"]}], max_missing=20000)
     assert pair[0].extras["merged"] == {"NGO": ["ABA", "HRW"]}
     assert pair[0].extras["lists"] == ["EXH", "NGO", "OSCE"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from([f"{i:04b}" for i in range(1, 16)]), st.integers(1, 50), min_size=1),
+       st.permutations(["EXH", "ABA", "OSCE", "HRW"]))
+def test_merging_keeps_every_person_and_unions_the_group(counts, order):
+    table = CaptureTable.build(["EXH", "ABA", "OSCE", "HRW"], [[int(c) for c in p] for p in counts],
+                               list(counts.values()), check=False)
+    group = order[:2]
+    merged = merge_lists(table, {"M": group})
+    assert merged.n_observed == table.n_observed
+    on_group = table.patterns[:, [table.lists.index(g) for g in group]].max(axis=1) == 1
+    assert merged.list_sizes()["M"] == table.counts[on_group].sum()
