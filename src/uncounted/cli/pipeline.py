@@ -61,11 +61,24 @@ def demo(
         written = write_simulation(simulate(seed=seed), inputs)
         lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
         result = run_pipeline(lists, out, truth=Truth.read(inputs / "truth.csv"), step=step)
+        step("extrapolating from the testimony example")
+        testimony = _testimony_example()
     console.print(result.headline, highlight=False)
     if result.quality:
         console.print(f"linkage against the truth: pairwise F1 {result.quality['pairwise_f1']:.3f}, "
                       f"B-cubed F1 {result.quality['bcubed_f1']:.3f}", highlight=False)
     console.print(f"report: {result.report}", highlight=False)
+    console.print(
+        f"testimony example (fictional witnesses, public Saydnaya parameters): {testimony.rule} → "
+        f"median {testimony.estimate:,.0f} (95%: {testimony.lower:,.0f}–{testimony.upper:,.0f}; "
+        f"bounds {testimony.bounds[0]:,.0f}–{testimony.bounds[1]:,.0f})", highlight=False)
+
+
+def _testimony_example():  # noqa: ANN202 - the Extrapolation type is imported lazily
+    from uncounted.examples import example_path
+    from uncounted.testimony.extrapolate import extrapolate_file
+
+    return extrapolate_file(example_path("saydnaya") / "model.toml")
 
 
 def link(
