@@ -1,4 +1,5 @@
-"""The ingest tables: created with every workspace, constrained, and read back in import order."""
+"""The ingest tables: created with every workspace, constrained, and read back in import order — on every
+engine (the `ws` fixture of tests/store/conftest.py gives SQLite, SQLCipher and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,6 @@ from uncounted.ingest import ingest_file
 from uncounted.records import CANONICAL_FIELDS
 from uncounted.store.models import Import, records
 from uncounted.store.records import QUARANTINE_COLUMNS, list_sources, load_quarantine, load_records
-from uncounted.workspace import Workspace
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return Workspace.create(tmp_path / "ws")
 
 
 def test_a_new_workspace_has_the_tables(ws):
