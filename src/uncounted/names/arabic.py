@@ -77,6 +77,13 @@ def _table() -> dict[int, str | None]:
     table |= {ord(k): v for k, v in _LETTER_MAP.items()}
     table |= {ord(k): v for k, v in _DIGITS.items()}
     table |= {ord(k): None for k in _DELETE}
+    # The rest of the Arabic blocks: other letters and marks are dropped (so every Arabic letter left has a
+    # 1:1 ASCII form), punctuation (، ؛ ؟ ٪) becomes a word break.
+    for block in ((0x0600, 0x0700), (0x0750, 0x0780), (0x08A0, 0x0900)):
+        for code in range(*block):
+            char = chr(code)
+            if code not in table and char not in ARABIC_LETTERS:
+                table[code] = None if unicodedata.category(char)[0] in "LM" else " "
     return table
 
 
@@ -84,6 +91,8 @@ _TABLE = _table()
 # Anything left that is neither a letter of some script nor a digit (punctuation, symbols, emoji, controls)
 # becomes a space; letters of other scripts are kept as they are.
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
+# Presentation forms that NFKC leaves alone (ornaments, ligatures of whole phrases) are dropped.
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 
@@ -96,18 +105,14 @@ def normalize(text: str | None) -> str:
         return ""
     if not text.isascii():
         # NFKC first: it folds Arabic presentation forms (ﷲ, ﻻ) and full-width Latin onto plain letters.
-        text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_TABLE)
-    if not text.isascii():
-        text = _NOT_WORD.sub(" ", text.lower())
-        if _ARABIC_CHAR.search(text):
-            # Arabic-block letters outside the normalised alphabet (rare Quranic or regional ones) are
-            # dropped, so every Arabic letter left has a 1:1 ASCII form.
-            text = "".join(c if c in _ARABIC_SET or not _ARABIC_CHAR.match(c) else "" for c in text)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_TABLE)
+        if not text.isascii():
+            text = _NOT_WORD.sub(" ", _PRESENTATION.sub("", text.lower()))
+    else:
+        text = text.translate(_TABLE)
     return " ".join(text.split())
-
-
-_ARABIC_SET = frozenset(ARABIC_LETTERS)
 
 
 def normalize_arabic(text: str | None) -> str:

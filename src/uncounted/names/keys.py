@@ -16,6 +16,7 @@ skeleton of `latin.skeleton`; among the readings of its ambiguous vowels, an att
 from __future__ import annotations
 
 import importlib.util
+import re
 import sqlite3
 import warnings
 from collections import Counter, defaultdict
@@ -42,12 +43,11 @@ _SUFFIXES = (("الله", "lh"), ("الدين", "dyn"))
 EMPTY_KEY = "a"  # a name of vowels only (آ, Aa): present, but with no consonant to key on
 
 
+_RUN = re.compile(r"(.)\1+")
+
+
 def _collapse(key: str) -> str:
-    out = []
-    for char in key:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out) or EMPTY_KEY
+    return _RUN.sub(r"\1", key) or EMPTY_KEY
 
 
 def _arabic_letters(word: str) -> str:
@@ -126,15 +126,22 @@ class VariantIndex:
         "Mohamed" with بن محمد) does not vote, so one misaligned row cannot capture a common spelling.
         """
         votes: dict[str, Counter] = defaultdict(Counter)
+        totals: Counter = Counter()
         for arabic, roman, count in pairs:
+            totals[arabic, roman] += count
+        arabic_keys: dict[str, str] = {}
+        readings: dict[str, list[str]] = {}
+        for (arabic, roman), count in totals.items():
             if not is_arabic(arabic):
                 continue
             unit = normalize(roman)
             form = latin_form(unit)
             if not form or is_arabic(form):
                 continue
-            akey = arabic_key(normalize(arabic))
-            if compatible(akey, latin_readings(unit)):
+            akey = arabic_keys.get(arabic) or arabic_keys.setdefault(arabic, arabic_key(normalize(arabic)))
+            if unit not in readings:
+                readings[unit] = latin_readings(unit)
+            if compatible(akey, readings[unit]):
                 votes[form][akey] += count
         mapping = {form: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for form, c in votes.items()}
         return cls(mapping)

@@ -45,7 +45,8 @@ def _vowel_options(group: str, initial: bool, final: bool) -> tuple[str, ...]:
 
     Tuned on the training part of the attested variants only (see `uncounted.bench.names`): double or
     diphthong spellings (ee, ei, ai, ou, oo) mark ي or و; a lone a, e or o is a short vowel or alef; a
-    final i is ي (Ali, Sami, Halabi); a lone medial i or u may be either.
+    final i is ي (Ali, Sami, Halabi). A lone medial i is more often ي than not (Karim, Hamid, Salim; read
+    short it gained 2 points less), a lone u or o more often short (Muhammad, Mohsen; read long it lost 1).
     """
     if initial and not final:
         return ("y",) if group in ("ai", "ay", "ei", "ey", "ee") else ("",)
@@ -62,7 +63,7 @@ def _vowel_options(group: str, initial: bool, final: bool) -> tuple[str, ...]:
     if any(d in group for d in _LONG_U):
         return ("w", "")
     if group == "i":
-        return ("", "y")
+        return ("y", "")
     if group in ("u", "o"):
         return ("", "w")
     return ("",)

@@ -61,7 +61,11 @@ def units(text: str | None) -> list[Unit]:
             continue
         joined = "".join(pending) + word
         body = "".join(pending[1:] if marker else pending) + word
-        out.append(Unit(joined, marker, body))
+        if joined in suffixes and out and not marker:  # ad-din, al-din: the article was pending
+            last = out[-1]
+            out[-1] = Unit(last.text + joined, last.marker, last.body + joined)
+        else:
+            out.append(Unit(joined, marker, body))
         pending, marker = [], ""
     if pending:  # a particle at the very end stands alone (a truncated record)
         out.append(Unit("".join(pending), marker, "".join(pending[1:] if marker else pending)))
