@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, insert, inspect, select, text
+from sqlalchemy.engine import URL, make_url
 
 from uncounted.errors import BadInput
 from uncounted.records import CANONICAL_FIELDS
@@ -309,3 +312,30 @@ def test_postgresql_keeps_the_password_out_of_the_settings(
         reopened.engine.dispose()
     finally:
         postgres_server.drop(name)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    user=st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True),
+    password=st.text(st.characters(codec="ascii", exclude_categories=("Cc",)), min_size=6, max_size=20),
+    host=st.sampled_from(["127.0.0.1", "db.example.org", "localhost"]),
+    port=st.integers(1, 65535),
+    database=st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True),
+)
+def test_the_stored_database_url_never_holds_the_password(
+    user: str, password: str, host: str, port: int, database: str
+) -> None:
+    url = URL.create("postgresql", username=user, password=password, host=host, port=port, database=database)
+    given_url = url.render_as_string(hide_password=False)
+    stored = engines.postgres_url(given_url)
+    parsed = make_url(stored)
+    assert parsed.password is None
+    assert stored.split("//", 1)[1].rsplit("@", 1)[0] == user  # the user-info part holds the user name only
+    assert (parsed.drivername, parsed.username, parsed.host, parsed.port, parsed.database) == (
+        "postgresql+psycopg",
+        user,
+        host,
+        port,
+        database,
+    )
+    assert engines.url_password(given_url) == password
