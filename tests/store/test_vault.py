@@ -95,3 +95,15 @@ def test_sealing_identities_needs_the_write_permission(tmp_path: Path) -> None:
         Vault.unlock(ws, VAULT_PASSPHRASE)
     users.add_user(ws, users.local_actor(ws), "amal", "admin", "a long enough password")
     assert Vault.initialise(ws, users.authenticate(ws, "amal", "a long enough password"), VAULT_PASSPHRASE)
+
+
+def test_a_new_vault_passphrase_locks_out_the_old_one_and_keeps_every_sealed_value(ws: Workspace) -> None:
+    admin, vault = admin_and_vault(ws)
+    token = vault.seal(NAME, HERE)
+    with pytest.raises(PermissionDenied):
+        vault.change_passphrase(actor("sami", "analyst", ws), "whatever new passphrase")
+    vault.change_passphrase(admin, "the new vault passphrase")
+    with pytest.raises(BadInput, match="wrong vault passphrase"):
+        Vault.unlock(ws, VAULT_PASSPHRASE)
+    assert Vault.unlock(ws, "the new vault passphrase").open_sealed(token, HERE, admin) == NAME
+    assert "vault.passphrase_change" in [e["action"] for e in audit.entries(ws)]

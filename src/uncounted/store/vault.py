@@ -64,6 +64,7 @@ class Vault:
     def __init__(self, ws: Workspace, key_id: str, key: bytes) -> None:
         self._ws = ws
         self.key_id = key_id
+        self._key = key
         self._aead = AESGCM(key)
 
     @classmethod
@@ -114,6 +115,25 @@ class Vault:
         except InvalidTag:
             raise BadInput(WRONG_VAULT_PASSPHRASE) from None
         return cls(ws, row.key_id, key)
+
+    def change_passphrase(self, by: Actor, new_passphrase: str | None = None) -> None:
+        """Re-wrap the vault key under a new vault passphrase; no sealed value changes (that is why the key is
+        wrapped rather than derived). Needs identities.read: only someone who may read identities may
+        re-lock."""
+        require(by, "identities.read", resource="vault")
+        secret = engines.read_secret(
+            new_passphrase,
+            VAULT_PASSPHRASE_ENV,
+            "New vault passphrase",
+            "set UNCOUNTED_VAULT_PASSPHRASE or run in a terminal to give the new vault passphrase",
+            confirm=True,
+        )
+        kdf, nonce = engines.new_kdf(), secrets.token_bytes(_NONCE_BYTES)
+        wrapped = AESGCM(engines.derive_key(secret, kdf)).encrypt(nonce, self._key, _wrap_data(self.key_id))
+        with self._ws.session() as session:
+            row = session.execute(select(VaultKey).where(VaultKey.key_id == self.key_id)).scalar_one()
+            row.kdf, row.nonce, row.wrapped = json.dumps(kdf), nonce, wrapped
+            audit.record(session, by, "vault.passphrase_change", "vault", {"key_id": self.key_id})
 
     def seal(self, value: str, context: FieldContext) -> str:
         """The value encrypted for exactly this table/row/column, as printable text (`uv1.<key>.<base64>`)."""
