@@ -256,3 +256,15 @@ def test_capture_is_heterogeneous_by_class_and_place(sim):
     documented = people[lists].any(axis=1)
     share = documented.groupby(people["governorate"]).mean()
     assert share["DAM"] - share[["RAQ", "DEZ", "HAS"]].mean() > 0.1
+
+
+def test_same_files_whatever_the_process_hash_seed(tmp_path):
+    import os
+    import subprocess
+
+    write_simulation(simulate(seed=4, population=300, lists=3), tmp_path / "here")
+    code = ("from uncounted.simulate import simulate, write_simulation; "
+            f"write_simulation(simulate(seed=4, population=300, lists=3), {str(tmp_path / 'there')!r})")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    for path in (tmp_path / "here").iterdir():
+        assert path.read_bytes() == (tmp_path / "there" / path.name).read_bytes(), path.name
