@@ -23,24 +23,30 @@ def quarantine_rows(
     origin: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     """One quarantine entry per bad row: its file row, first bad column (the file's header), all reasons."""
+    # Plain arrays and one pass over the problems (sorted by position): a list whose every row is bad must not
+    # cost a pandas lookup per row.
+    if problems.empty:
+        return []
+    positions = problems["position"].to_numpy(dtype=int)
+    columns = [origin.get(c, c) for c in problems["column"]]
+    reasons = problems["reason"].tolist()
+    headers = [str(h) for h in raw.columns]
+    values = raw.to_numpy(dtype=object)
+    sources, ids = records["source"].to_numpy(), records["record_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
     entries = []
-    for position, found in problems.groupby("position", sort=True):
-        position = int(position)
-        columns = [origin.get(c, c) for c in found["column"]]
-        reasons = list(found["reason"])
-        reason = (
-            reasons[0]
-            if len(reasons) == 1
-            else "; ".join(f"{c}: {r}" for c, r in zip(columns, reasons, strict=True))
-        )
+    for start, end in zip(starts, [*starts[1:], len(positions)], strict=True):
+        position = positions[start]
+        found = list(zip(columns[start:end], reasons[start:end], strict=True))
+        reason = found[0][1] if len(found) == 1 else "; ".join(f"{c}: {r}" for c, r in found)
         entries.append(
             {
-                "source": str(records["source"].iat[position]),
-                "record_id": str(records["record_id"].iat[position]),
+                "source": str(sources[position]),
+                "record_id": str(ids[position]),
                 "row": int(rows[position]),
-                "column": columns[0],
+                "column": found[0][0],
                 "reason": reason,
-                "values": {str(k): str(v) for k, v in raw.iloc[position].items()},
+                "values": dict(zip(headers, map(str, values[position]), strict=True)),
             }
         )
     return entries
