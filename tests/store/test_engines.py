@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from uncounted.errors import BadInput
 from uncounted.records import CANONICAL_FIELDS
 from uncounted.store import audit, engines, users
+from uncounted.store.access import PermissionDenied, actor
 from uncounted.store.models import Import, records
 from uncounted.workspace import ENCRYPTED_NO_PASSPHRASE, Workspace
 
@@ -339,3 +340,25 @@ def test_the_stored_database_url_never_holds_the_password(
         database,
     )
     assert engines.url_password(given_url) == password
+
+
+def test_a_new_passphrase_opens_the_store_and_the_old_one_no_longer_does(tmp_path: Path) -> None:
+    ws = Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE)
+    with ws.session() as session:
+        session.connection().execute(
+            insert(records), record_rows(add_import(session.connection()), 3, WITNESS)
+        )
+    with pytest.raises(PermissionDenied):
+        engines.change_passphrase(ws, actor("sami", "analyst", ws), "a new passphrase")
+    engines.change_passphrase(ws, actor("amal", "admin", ws), "a new passphrase")
+    assert audit.entries(ws)[-1]["action"] == "store.passphrase_change"  # the same object keeps working
+    ws.engine.dispose()
+    with pytest.raises(BadInput, match="wrong passphrase"):
+        Workspace.open(ws.path, passphrase=PASSPHRASE)
+    reopened = Workspace.open(ws.path, passphrase="a new passphrase")
+    with reopened.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(records)).scalar_one() == 3
+    assert audit.verify(reopened) == []
+    with pytest.raises(BadInput, match="not encrypted"):
+        plain = Workspace.create(tmp_path / "plain")
+        engines.change_passphrase(plain, actor("amal", "admin", plain), "x")

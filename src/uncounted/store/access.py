@@ -40,6 +40,7 @@ PERMISSIONS: dict[str, str] = {
     "audit.read": "read the audit log",
     "users.manage": "add, list and disable users",
     "store.backup": "make a backup of the whole workspace",
+    "store.passphrase": "change the passphrase of an encrypted workspace",
 }
 
 DEFAULT_ROLES: dict[str, frozenset[str]] = {

@@ -15,7 +15,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import Engine, create_engine, event, pool
@@ -23,7 +23,12 @@ from sqlalchemy.engine import URL, make_url
 
 from uncounted.errors import BadInput
 
+if TYPE_CHECKING:
+    from uncounted.store.access import Actor
+    from uncounted.workspace import Workspace
+
 PASSPHRASE_ENV = "UNCOUNTED_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "UNCOUNTED_NEW_PASSPHRASE"
 DATABASE_PASSWORD_ENV = "UNCOUNTED_DATABASE_PASSWORD"
 
 #: argon2id costs for new workspaces (RFC 9106 §4's second recommended option: 64 MiB, 3 passes). Stored per
@@ -75,6 +80,44 @@ def read_secret(explicit: str | None, env: str, prompt: str, missing: str, *, co
     if not value:
         raise BadInput(f"an empty value is not accepted ({env})")
     return value
+
+
+def change_passphrase(ws: Workspace, by: Actor, new_passphrase: str | None = None) -> None:
+    """Re-encrypt an encrypted store under a new passphrase (SQLCipher's rekey, one transaction).
+
+    The salt and costs in the settings stay, so the settings file is not rewritten and a crash leaves the
+    store under either the old key or the new one, never half of each. Other programs using the workspace must
+    be closed first: their connections hold the old key.
+    """
+    from uncounted.store import audit
+    from uncounted.store.access import require
+
+    require(by, "store.passphrase", resource=str(ws.path))
+    if not ws.encrypted or ws.key is None:
+        raise BadInput("this workspace is not encrypted; make an encrypted one and restore into it")
+    secret = read_secret(
+        new_passphrase,
+        NEW_PASSPHRASE_ENV,
+        "New passphrase for the workspace",
+        "set UNCOUNTED_NEW_PASSPHRASE or run in a terminal to give the new passphrase",
+        confirm=True,
+    )
+    new_key = derive_key(secret, ws.section("store")["kdf"])
+    ws.engine.dispose()
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(str(ws.store_path))
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f'PRAGMA key = "{_raw_key(ws.key)}"')
+        connection.execute("PRAGMA busy_timeout = 30000")
+        connection.execute(f'PRAGMA rekey = "{_raw_key(new_key)}"')
+    finally:
+        connection.close()
+    ws.key = new_key
+    ws.__dict__.pop("engine", None)  # the cached engine holds the old key
+    with ws.session() as session:
+        audit.record(session, by, "store.passphrase_change", "store")
 
 
 def sqlite_engine(path: Path) -> Engine:
