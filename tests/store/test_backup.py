@@ -179,3 +179,26 @@ def test_the_chunked_stream_round_trips_and_refuses_any_cut(data: bytes, pieces:
     shortened = sealed[: max(header_end, len(sealed) - cut)]
     with pytest.raises(BadInput):
         read(shortened)
+
+
+def test_a_file_slipped_into_a_plain_archive_is_refused(tmp_path: Path) -> None:
+    import gzip
+    import tarfile
+
+    ws = filled(tmp_path, encrypt=False)
+    archive = backup(ws, tmp_path / "ws.backup", actor("amal", "admin", ws)).path
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(gzip.decompress(archive.read_bytes()))) as source,
+        tarfile.open(fileobj=out, mode="w") as target,
+    ):
+        for member in source:
+            target.addfile(member, source.extractfile(member))
+        extra = tarfile.TarInfo("originals/" + "0" * 64)
+        extra.size = 5
+        target.addfile(extra, io.BytesIO(b"extra"))
+    forged = tmp_path / "forged.backup"
+    forged.write_bytes(gzip.compress(out.getvalue()))
+    with pytest.raises(BadInput, match="differ from its manifest"):
+        restore(forged, tmp_path / "r")
+    assert not (tmp_path / "r").exists()

@@ -181,6 +181,9 @@ def _extract(stream: IO[bytes], mode: str, staging: Path, file: str) -> None:
         raise BadInput("the archive has no manifest; it is not an uncounted backup", file=file)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest_path.unlink()
+    unpacked = {str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()}
+    if unpacked != set(manifest):
+        raise BadInput("the archive's files differ from its manifest: the backup is damaged", file=file)
     for name, sha in manifest.items():
         if not (staging / name).is_file() or sha256_file(staging / name) != sha:
             raise BadInput(

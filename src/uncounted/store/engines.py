@@ -16,6 +16,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import Engine, create_engine, event, pool
@@ -142,7 +143,7 @@ def check_sqlcipher_key(path: Path, key: bytes) -> None:
 
     if not path.is_file():
         raise BadInput("the encrypted store is missing from this workspace", file=str(path))
-    connection = sqlcipher3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    connection = sqlcipher3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key must not print "hmac check failed"
         connection.execute(f'PRAGMA key = "{_raw_key(key)}"')

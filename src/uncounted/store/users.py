@@ -8,9 +8,11 @@ sign-in is itself written to the audit log.
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -115,6 +117,8 @@ def authenticate(ws: Workspace, name: str, password: str) -> Actor:
         ).first()
     try:
         if row is None or not row.active:
+            # Spend the same time as a real check, so the delay does not tell which names exist.
+            PASSWORD_HASHER.verify(_decoy_hash(), password)
             raise VerificationError
         PASSWORD_HASHER.verify(row.password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -127,6 +131,16 @@ def authenticate(ws: Workspace, name: str, password: str) -> Actor:
             user.password_hash = PASSWORD_HASHER.hash(password)
             audit.record(session, name, "user.rehash", f"user {name}")
     return actor(name, row.role, ws)
+
+
+@cache
+def _decoy(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def _decoy_hash() -> str:
+    """A hash of a random password under the current hasher's costs (made once per hasher)."""
+    return _decoy(PASSWORD_HASHER)
 
 
 def _valid_name(name: str) -> str:
