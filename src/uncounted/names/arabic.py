@@ -93,7 +93,9 @@ _TABLE = _table()
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 # Presentation forms that NFKC leaves alone (ornaments, ligatures of whole phrases) are dropped.
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
-_ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_RANGES = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_ARABIC_CHAR = re.compile(f"[{_ARABIC_RANGES}]")
+_OTHER_LETTER = re.compile(f"(?![{_ARABIC_RANGES}])[^\\W\\d_]")
 
 
 def normalize(text: str | None) -> str:
@@ -134,11 +136,14 @@ def is_arabic(text: str | None) -> bool:
 
 
 def script(text: str | None) -> str:
-    """"ar", "latin", "mixed" (letters of both) or "" (no letters) for one normalised or raw string."""
+    """"ar", "latin", "mixed" (letters of both) or "" (no letters) for one normalised or raw string.
+
+    "latin" stands for any letters that are not Arabic, as romanisations are what lists hold besides Arabic.
+    """
     if not isinstance(text, str) or not text:
         return ""
     arabic = bool(_ARABIC_CHAR.search(text))
-    latin = any(c.isalpha() and not _ARABIC_CHAR.match(c) for c in text)
+    latin = bool(_OTHER_LETTER.search(text))
     if arabic and latin:
         return "mixed"
     return "ar" if arabic else ("latin" if latin else "")

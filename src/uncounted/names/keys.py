@@ -81,6 +81,16 @@ def latin_form(unit: str) -> str:
     return "".join(latin.parts(unit))
 
 
+def _usual_keys(unit: str) -> list[str]:
+    """The usual reading of a normalised Latin unit, as a compound and as a plain name."""
+    plain = _collapse(latin.skeleton(latin_form(unit)))
+    parsed = latin.structure(unit)
+    if parsed is None:
+        return [plain]
+    prefix, body, suffix = parsed
+    return [_collapse(prefix + (latin.skeleton(body) if body else "") + suffix), plain]
+
+
 def latin_readings(unit: str) -> list[str]:
     """Candidate keys of one normalised Latin unit from its structure and letters alone, usual one first."""
     plain = [_collapse(r) for r in latin.readings(latin_form(unit))]
@@ -92,15 +102,16 @@ def latin_readings(unit: str) -> list[str]:
     return [_collapse(prefix + b + suffix) for b in bodies] + plain
 
 
-def compatible(akey: str, readings: list[str]) -> bool:
-    """Whether a Latin spelling can plausibly be the Arabic key (index rows that were misaligned are not).
+def compatible(akey: str, unit: str) -> bool:
+    """Whether a normalised Latin unit can plausibly spell the Arabic key (misaligned index rows cannot).
 
-    One of its readings must be the key, or its usual reading may differ by one letter class or one long
+    One of its readings must be the key, or a usual reading may differ by one letter class or one long
     vowel: a misaligned row ("Mohamed" for بن محمد, "Khan" for حسين خان) differs by more.
     """
-    if akey in readings:
+    usual = _usual_keys(unit)
+    if akey in usual or any(_near(akey, key) for key in usual):
         return True
-    return any(_near(akey, usual) for usual in readings[:1] + readings[-1:])
+    return akey in latin_readings(unit)
 
 
 def _near(akey: str, usual: str) -> bool:
@@ -130,7 +141,6 @@ class VariantIndex:
         for arabic, roman, count in pairs:
             totals[arabic, roman] += count
         arabic_keys: dict[str, str] = {}
-        readings: dict[str, list[str]] = {}
         for (arabic, roman), count in totals.items():
             if not is_arabic(arabic):
                 continue
@@ -139,9 +149,7 @@ class VariantIndex:
             if not form or is_arabic(form):
                 continue
             akey = arabic_keys.get(arabic) or arabic_keys.setdefault(arabic, arabic_key(normalize(arabic)))
-            if unit not in readings:
-                readings[unit] = latin_readings(unit)
-            if compatible(akey, readings[unit]):
+            if compatible(akey, unit):
                 votes[form][akey] += count
         mapping = {form: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for form, c in votes.items()}
         return cls(mapping)

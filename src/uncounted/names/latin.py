@@ -9,6 +9,7 @@ Written by hand: no maintained library maps romanised Arabic names onto Arabic l
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Standalone article forms, including those assimilated to a sun letter (ar-Rahman, ad-Din, ash-Shami).
 ARTICLES = frozenset({"al", "el", "ul", "il", "l", "ar", "ad", "as", "ash", "at", "az", "an", "ath", "adh",
@@ -38,8 +39,10 @@ _LONG_I = ("ee", "ei", "ey", "ie", "ii", "ai", "ay", "ae", "ia", "iy", "io", "iu
 _LONG_U = ("ou", "oo", "uu", "ua", "oa", "uo", "ow")
 MAX_READINGS = 32
 _VOWELS = frozenset("aeiou")
+_NOT_LETTER = re.compile(r"[^a-z]")
 
 
+@lru_cache(maxsize=4096)
 def _vowel_options(group: str, initial: bool, final: bool) -> tuple[str, ...]:
     """What a run of Latin vowel letters says about the long vowels ي and و (usual reading first).
 
@@ -71,7 +74,7 @@ def _vowel_options(group: str, initial: bool, final: bool) -> tuple[str, ...]:
 
 def _segments(body: str) -> list[tuple[str, ...]]:
     """The body as a list of option tuples, one per consonant or vowel run."""
-    body = _DOUBLED.sub(r"\1", re.sub(r"[^a-z]", "", body))
+    body = _DOUBLED.sub(r"\1", body if body.isalpha() and body.isascii() else _NOT_LETTER.sub("", body))
     pieces = _TOKEN.findall(body)
     segments: list[tuple[str, ...]] = []
     for i, piece in enumerate(pieces):
@@ -111,7 +114,7 @@ def readings(body: str) -> list[str]:
 
 def skeleton(body: str) -> str:
     """The usual phonetic skeleton of one Latin name body (no article, no particle), in key classes."""
-    return readings(body)[0]
+    return "".join(options[0] for options in _segments(body))
 
 
 def structure(normalised: str) -> tuple[str, str, str] | None:

@@ -9,7 +9,7 @@ eddine, abu bakr, bin ali).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from uncounted.names.arabic import normalize
 
@@ -32,8 +32,7 @@ _LATIN_SUFFIX = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """One name unit: its text (compound joined) and the kinship particle that introduced it, if any."""
 
     text: str
