@@ -89,3 +89,11 @@ def test_a_column_the_file_lacks_is_named(tmp_path):
     with pytest.raises(BadInput, match="'اسم الأم', which the file lacks") as error:
         apply_mapping(pd.DataFrame(ARABIC_ROWS, columns=ARABIC_HEADER), mapping, "list.csv")
     assert error.value.file == "list.csv" and "group.toml" in str(error.value)
+
+
+def test_canonical_headers_are_matched_whatever_their_case():
+    frame = pd.DataFrame({"Record_ID": ["7"], "FULL_NAME": ["أحمد"]})
+    out, origin, _ = apply_mapping(frame, Mapping(), "list.csv")
+    assert list(out.columns) == ["record_id", "full_name"] and origin["record_id"] == "Record_ID"
+    with pytest.raises(BadInput, match="two columns stand for 'full_name'"):
+        apply_mapping(pd.DataFrame({"full_name": ["a"], "Full_Name": ["b"]}), Mapping(), "list.csv")

@@ -118,11 +118,15 @@ def apply_mapping(
             file=file,
         )
     rename: dict[str, str] = {}
+    canonical = {name.casefold(): name for name in CANONICAL_FIELDS}  # "Record_ID" is record_id too
     for header in frame.columns:
+        target = canonical.get(header.casefold())
         if header in mapping.columns:
             rename[header] = mapping.columns[header]
-        elif header in CANONICAL_FIELDS and header not in mapping.columns.values():
-            rename[header] = header
+        elif target is not None and target not in mapping.columns.values():
+            if target in rename.values():
+                raise BadInput(f"two columns stand for '{target}'; keep one, or map them", file=file, row=1)
+            rename[header] = target
     ignored = [h for h in frame.columns if h not in rename]
     warnings = (
         [f"columns not imported (not canonical and not in the mapping): {_names(ignored)}"] if ignored else []
