@@ -73,8 +73,9 @@ def run(populations: int, methods: list[str], lists: int, seed: int, hardness: s
         truth = scenario(rng, lists, hardness)
         sim = simulate_captures(truth["population"], truth["capture_probs"], truth["class_shares"],
                                 seed=int(rng.integers(2**31)))
+        lcmcr_seed = int(rng.integers(2**31))  # drawn whatever the methods, so populations match across runs
         for method in methods:
-            options = {"seed": int(rng.integers(2**31)), **lcmcr_options} if method == "lcmcr" else {}
+            options = {"seed": lcmcr_seed, **lcmcr_options} if method == "lcmcr" else {}
             started = time.perf_counter()
             try:
                 result = estimate(sim.table, method, **options)
