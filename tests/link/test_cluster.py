@@ -1,6 +1,9 @@
 import pandas as pd
 
-from uncounted.link.cluster import ClusterRules, cluster
+from hypothesis import given
+from hypothesis import strategies as st
+
+from uncounted.link.cluster import ClusterRules, cluster, one_edit_apart
 
 
 def _keys(ids):
@@ -46,3 +49,40 @@ def test_oversized_components_are_split_below_the_limit():
     entities, splits = cluster(_keys(ids), _pairs(edges), ClusterRules(max_size=4, min_density=0.0))
     assert entities.groupby("entity_id").size().max() <= 4
     assert splits >= 2
+
+
+def test_brothers_linked_through_shared_details_are_cut_apart_by_their_given_names():
+    # Two brothers (given "trk" and "brhym"), each on two lists, chained by one wrong link of moderate strength.
+    ids = ["A1", "B1", "A2", "B2"]
+    edges = [("A1", "B1", 0.99), ("A2", "B2", 0.99), ("B1", "A2", 0.93)]
+    given = pd.Series(["trk", "trk", "brhym", "brhym"])
+    entities, splits = cluster(_keys(ids), _pairs(edges), ClusterRules(min_density=0.0), given=given)
+    groups = sorted(entities.groupby("entity_id")["record_id"].apply(sorted).tolist())
+    assert groups == [["A1", "B1"], ["A2", "B2"]]
+    assert splits == 1
+
+
+def test_a_typo_in_the_given_name_is_no_conflict():
+    given = pd.Series(["mhmd", "mhmmd", "mhmd"])
+    entities, splits = cluster(_keys(["A1", "B1", "C1"]), _pairs([("A1", "B1", 0.99), ("B1", "C1", 0.99)]),
+                               ClusterRules(), given=given)
+    assert entities["entity_id"].nunique() == 1 and splits == 0
+
+
+@given(st.text(alphabet="abcdhmrsy", max_size=8), st.data())
+def test_one_edit_apart_accepts_every_single_edit(word, data):
+    position = data.draw(st.integers(0, len(word)))
+    letter = data.draw(st.sampled_from("abcdhmrsy"))
+    assert one_edit_apart(word, word[:position] + letter + word[position:])  # insertion
+    if word:
+        i = min(position, len(word) - 1)
+        assert one_edit_apart(word, word[:i] + word[i + 1:])  # deletion
+        assert one_edit_apart(word, word[:i] + letter + word[i + 1:])  # substitution
+        if i + 1 < len(word):
+            assert one_edit_apart(word, word[:i] + word[i + 1] + word[i] + word[i + 2:])  # transposition
+
+
+def test_two_edits_are_too_many():
+    assert not one_edit_apart("hmd", "mhmd" + "x")
+    assert not one_edit_apart("mhr", "mhmd")
+    assert not one_edit_apart("hsn", "hsyn" + "y")

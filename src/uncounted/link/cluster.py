@@ -1,8 +1,14 @@
 """From scored pairs to people: connected components with guard-rails against chaining.
 
 Connected components alone let one wrong link merge two people, and a chain of wrong links merge dozens
-(the classic failure on common names such as محمد أحمد). Each component that is too large, or too sparse to
-be one person recorded a few times, is split by dropping its weakest links until every part passes.
+(the classic failure on common names such as محمد أحمد, and on brothers, who share father, grandfather,
+family, place and often the date they were killed). Two guard-rails:
+
+- a component holding two records whose given names cannot be one person's (neither equal nor one edit
+  apart) is cut between them, along the weakest links (a minimum cut, Ford & Fulkerson 1956);
+- a component too large, or too sparse to be one person recorded a few times, is split by dropping its
+  weakest links until every part passes.
+
 Written on networkx because Splink's clustering has no such guard-rails.
 """
 
@@ -23,16 +29,21 @@ class ClusterRules:
     min_density: float = 0.4  # share of record pairs inside a component that the model linked directly
 
 
-def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules) -> tuple[pd.DataFrame, int]:
+def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
+            given: pd.Series | None = None) -> tuple[pd.DataFrame, int]:
     """Assign an entity to every record; returns (source, record_id, entity_id) and the number of splits.
 
     `record_keys` has `source` and `record_id`; `pairs` has `source_l, record_id_l, source_r, record_id_r,
-    match_probability`. Entity ids are stable for the same input: numbered in the order of each entity's first
-    record.
+    match_probability`; `given`, aligned with `record_keys`, holds each record's given-name key (empty when
+    unknown) for the cannot-link rule. Entity ids are stable for the same input: numbered in the order of each
+    entity's first record.
     """
     graph = nx.Graph()
     nodes = list(zip(record_keys["source"], record_keys["record_id"], strict=True))
     graph.add_nodes_from(nodes)
+    if given is not None:
+        for node, key in zip(nodes, given.fillna("").astype(str), strict=True):
+            graph.nodes[node]["given"] = key
     strong = pairs[pairs["match_probability"] >= rules.threshold]
     graph.add_weighted_edges_from(
         zip(zip(strong["source_l"], strong["record_id_l"], strict=True),
@@ -55,6 +66,33 @@ def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules)
     return entities, splits
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when b is a with at most one letter inserted, deleted, replaced, or two neighbours swapped."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    if len(a) == len(b):
+        swapped = i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i]
+        return a[i + 1:] == b[i + 1:] or (swapped and a[i + 2:] == b[i + 2:])
+    return a[i:] == b[i + 1:]
+
+
+def _conflict(graph: nx.Graph) -> tuple | None:
+    """Two records of the component whose given names cannot belong to one person, or None."""
+    named = [(node, key) for node, key in graph.nodes(data="given", default="") if key]
+    distinct = {key: node for node, key in named}
+    keys = list(distinct)
+    for i, first in enumerate(keys):
+        for second in keys[i + 1:]:
+            if not one_edit_apart(first, second):
+                return distinct[first], distinct[second]
+    return None
+
+
 def _acceptable(graph: nx.Graph, rules: ClusterRules) -> bool:
     size = graph.number_of_nodes()
     if size <= 2:
@@ -63,7 +101,12 @@ def _acceptable(graph: nx.Graph, rules: ClusterRules) -> bool:
 
 
 def _split(graph: nx.Graph, rules: ClusterRules) -> list[set]:
-    """Drop the weakest links of an unacceptable component until it falls apart, then check each part."""
+    """Cut conflicting given names apart, then drop the weakest links of an unacceptable component until
+    it falls apart, checking each part again."""
+    conflict = _conflict(graph) if graph.number_of_nodes() > 1 else None
+    if conflict is not None:
+        _, (side, other) = nx.minimum_cut(graph, *conflict, capacity="weight")
+        return [part for nodes in (side, other) for part in _split(graph.subgraph(nodes).copy(), rules)]
     if _acceptable(graph, rules):
         return [set(graph.nodes)]
     edges = sorted(graph.edges(data="weight"), key=lambda edge: edge[2])

@@ -64,7 +64,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
-    entities, splits = cluster(keys, pairs, rules)
+    entities, splits = cluster(keys, pairs, rules, given=table["given_key"] if "given_key" in table else None)
     diagnostics = {
         "n_records": len(table),
         "n_sources": len(sources),

@@ -12,22 +12,34 @@ from typing import Any
 
 #: Jaro-Winkler similarity above which two name keys count as a near match (typos, one letter apart).
 NEAR_NAME = 0.92
+#: Keys this long or longer may also match one edit apart; shorter ones may not (Ahmad "hmd" and Mohammad
+#: "mhmd" are one edit apart).
+ONE_EDIT_MIN_LENGTH = 4
 
 #: Rules that generate candidate pairs; a pair is scored if any rule holds. Their recall on simulated truth
 #: is reported by `uncounted bench linkage`.
 PREDICTION_BLOCKING_RULES: tuple[str, ...] = (
     "l.given_key = r.given_key AND l.father_key = r.father_key",
     "l.given_key = r.given_key AND l.family_key = r.family_key",
+    # Cross-field rules are written both ways: Splink keeps one orientation of each pair.
     "l.given_key = r.given_key AND l.grandfather_key = r.family_key",
+    "l.given_key = r.given_key AND l.family_key = r.grandfather_key",
+    "l.given_key = r.given_key AND l.family_key = r.father_key",
+    "l.given_key = r.given_key AND l.father_key = r.family_key",
     "l.given_key = r.given_key AND l.death_year = r.death_year AND l.governorate = r.governorate",
     "l.father_key = r.father_key AND l.family_key = r.family_key AND l.death_year = r.death_year",
     "l.father_key = r.father_key AND l.mother_key = r.mother_key",
 )
 
-#: Blocks on which EM is trained; each leaves the other comparisons free to be estimated.
+#: Blocks on which EM is trained; each leaves the other comparisons free to be estimated. The given and
+#: father names are trained on a block that brothers rarely share (they differ in birth year): brothers
+#: agree on everything but the given name, and a block full of them teaches EM that one person's given name
+#: often differs, which then merges brothers. Splink leaves out of a session every comparison that reads a
+#: blocked column, and the family comparison reads father and grandfather too: the third block trains it.
 TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
     ("given_key", "father_key"),
-    ("family_key", "death_year", "governorate"),
+    ("family_key", "birth_year", "governorate"),
+    ("given_key", "death_year", "governorate"),
 )
 
 #: Rules believed to catch only matches, used to estimate the prior probability that two records match.
@@ -57,6 +69,8 @@ def _name(column: str, *, tf: bool = False, extra: tuple[dict[str, Any], ...] = 
             _level(f"{l} = {r}", "same name", tf=column if tf else None),
             *extra,
             _level(f"jaro_winkler_similarity({l}, {r}) >= {NEAR_NAME}", "near"),
+            _level(f"length({l}) >= {ONE_EDIT_MIN_LENGTH} AND length({r}) >= {ONE_EDIT_MIN_LENGTH} "
+                   f"AND damerau_levenshtein({l}, {r}) <= 1", "one edit apart"),
             _level("ELSE", "different"),
         ],
     }
@@ -68,12 +82,20 @@ def _given() -> dict[str, Any]:
 
 
 def _family() -> dict[str, Any]:
-    """The family name, with the chain shift: one list drops the family name and the grandfather moves up."""
+    """The family name, with the two ways a chain slips between lists.
+
+    A list that drops the family name makes the grandfather look like one (chain shift); a short name such
+    as "Ahmad Munir" is read as given + family on one list where another has Munir as the father. In both
+    cases both family names are present, so the null level can come first as Splink expects.
+    """
     comparison = _name("family_key", tf=True)
     shifted = _level("family_key_l = grandfather_key_r OR grandfather_key_l = family_key_r",
                      "chain shifted by one")
+    short = _level("(family_key_l = father_key_r AND father_key_l IS NULL) "
+                   "OR (father_key_l = family_key_r AND father_key_r IS NULL)",
+                   "short name: the family name here is the father there")
     levels = comparison["comparison_levels"]
-    comparison["comparison_levels"] = [levels[1], shifted, levels[0], *levels[2:]]
+    comparison["comparison_levels"] = [levels[0], levels[1], shifted, short, *levels[2:]]
     return comparison
 
 
