@@ -23,7 +23,7 @@ from uncounted.simulate.profiles import (
 
 
 def visibility_classes(rng: np.random.Generator, people: pd.DataFrame) -> np.ndarray:
-    """Each person's latent class: 0 very visible, 1 ordinary, 2 nearly invisible."""
+    """Each person's latent class: 0 very visible, 1 ordinary, 2 less visible."""
     tilt = (people["governorate"].map(GOVERNORATE_VISIBILITY).fillna(0.0).to_numpy()
             + people["year_of_death"].map(YEAR_VISIBILITY).fillna(0.0).to_numpy())
     logits = np.log(np.array(CLASS_SHARES))[None, :] + tilt[:, None] * np.array([1.0, 0.0, -1.0])[None, :]
