@@ -11,7 +11,7 @@ import sys
 import typer
 
 import uncounted
-from uncounted.cli import estimate, pipeline, review, simulate, testimony, workspace
+from uncounted.cli import admin, estimate, pipeline, review, simulate, testimony, workspace
 from uncounted.cli.common import bench_app, err_console
 from uncounted.errors import UncountedError
 
@@ -39,7 +39,7 @@ def _root(
     """uncounted: multiple systems estimation and testimony for documentation groups."""
 
 
-for module in (pipeline, simulate, workspace, estimate, review, testimony):
+for module in (pipeline, simulate, workspace, estimate, review, testimony, admin):
     module.register(app)
 app.add_typer(bench_app, name="bench", help="Measure speed and quality; figures go in benchmarks/RESULTS.md.")
 
