@@ -263,6 +263,20 @@ def test_capture_is_heterogeneous_by_class_and_place(sim):
     assert visible[early].mean() > visible[people["year_of_death"] == 2015].mean()
 
 
+def test_written_lists_import_strictly_with_nothing_quarantined(tmp_path):
+    """The lists are what `uncounted ingest` accepts without a mapping: strict import of every row."""
+    from uncounted.ingest import ingest_file
+    from uncounted.workspace import Workspace
+
+    sim = simulate(seed=9, population=800, lists=8)
+    written = write_simulation(sim, tmp_path / "lists")
+    ws = Workspace.create(tmp_path / "ws")
+    for path in written:
+        if path.suffix == ".csv" and path.stem in sim.lists:
+            result = ingest_file(ws, path)
+            assert result.n_records == len(sim.lists[path.stem]) and result.n_quarantined == 0
+
+
 def test_same_files_whatever_the_process_hash_seed(tmp_path):
     import os
     import subprocess
