@@ -13,34 +13,12 @@ from pathlib import Path
 
 import typer
 
-from uncounted.cli.common import WorkspaceOption, console, err_console
+from uncounted.cli.common import AsOption, WorkspaceOption, console, err_console, signed_in
 from uncounted.errors import BadInput
-
-AsOption = typer.Option(
-    None,
-    "--as",
-    envvar="UNCOUNTED_USER",
-    help="Your user name, once the workspace has users (password: UNCOUNTED_USER_PASSWORD or prompted).",
-)
 
 users_app = typer.Typer(no_args_is_help=True, help="Add, list and disable the users of a workspace.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check and read the hash-chained audit log.")
 fixity_app = typer.Typer(no_args_is_help=True, help="Re-verify the kept originals against their SHA-256.")
-
-
-def _signed_in(ws, name: str | None):  # type: ignore[no-untyped-def]
-    """The acting user: the workspace's local operator while it has no users, else a signed-in user."""
-    from uncounted.store import engines, users
-
-    if name is None:
-        return users.local_actor(ws)
-    password = engines.read_secret(
-        None,
-        "UNCOUNTED_USER_PASSWORD",
-        f"Password for {name}",
-        "set UNCOUNTED_USER_PASSWORD or run in a terminal to sign in",
-    )
-    return users.authenticate(ws, name, password)
 
 
 @users_app.command("add")
@@ -58,7 +36,7 @@ def users_add(
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    by = _signed_in(ws, as_user)
+    by = signed_in(ws, as_user)
     password = engines.read_secret(
         None,
         "UNCOUNTED_PASSWORD",
@@ -77,7 +55,7 @@ def users_list(workspace: Path = WorkspaceOption, as_user: str | None = AsOption
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    for info in users.list_users(ws, _signed_in(ws, as_user)):
+    for info in users.list_users(ws, signed_in(ws, as_user)):
         state = "active" if info.active else "disabled"
         typer.echo(f"{info.name}\t{info.role}\t{state}")  # tab-separated, for scripts
 
@@ -93,7 +71,7 @@ def users_disable(
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    users.disable_user(ws, _signed_in(ws, as_user), name)
+    users.disable_user(ws, signed_in(ws, as_user), name)
     console.print(f"disabled {name}", highlight=False, markup=False)
 
 
@@ -145,7 +123,7 @@ def audit_show(
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    require(_signed_in(ws, as_user), "audit.read", resource="audit log")
+    require(signed_in(ws, as_user), "audit.read", resource="audit log")
     if head_only:
         sequence, digest = audit.head(ws)
         console.print(f"{sequence}:{digest}", highlight=False, markup=False)
@@ -196,7 +174,7 @@ def backup(
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    result = store_backup.backup(ws, out, _signed_in(ws, as_user))
+    result = store_backup.backup(ws, out, signed_in(ws, as_user))
     kind = "encrypted " if result.encrypted else ""
     console.print(
         f"wrote {kind}backup {result.path} ({result.files} files, {result.size_bytes:,} bytes)",

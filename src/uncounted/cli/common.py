@@ -22,6 +22,29 @@ WorkspaceOption = typer.Option(
 )
 
 
+AsOption = typer.Option(
+    None,
+    "--as",
+    envvar="UNCOUNTED_USER",
+    help="Your user name, once the workspace has users (password: UNCOUNTED_USER_PASSWORD or prompted).",
+)
+
+
+def signed_in(ws, name: str | None):  # type: ignore[no-untyped-def]  # store types load lazily
+    """The acting user: the workspace's local operator while it has no users, else a signed-in user."""
+    from uncounted.store import engines, users
+
+    if name is None:
+        return users.local_actor(ws)
+    password = engines.read_secret(
+        None,
+        "UNCOUNTED_USER_PASSWORD",
+        f"Password for {name}",
+        "set UNCOUNTED_USER_PASSWORD or run in a terminal to sign in",
+    )
+    return users.authenticate(ws, name, password)
+
+
 @contextmanager
 def progress(description: str, total: float | None = None) -> Iterator[tuple[Progress, int]]:
     """A Rich progress bar (or spinner when the total is unknown) on stderr, so stdout stays parseable."""

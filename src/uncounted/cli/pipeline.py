@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from uncounted.cli.common import WorkspaceOption, bench_app, console, progress
+from uncounted.cli.common import AsOption, WorkspaceOption, bench_app, console, progress, signed_in
 from uncounted.errors import BadInput
 
 class ExportKind(str, Enum):
@@ -106,23 +106,37 @@ def export(
     kind: ExportKind = typer.Argument(..., help="entities, captures or records."),
     out: Path = typer.Option(..., "--out", help="CSV file to write."),
     workspace: Path = WorkspaceOption,
+    as_user: str | None = AsOption,
 ) -> None:
-    """Export entities (source, record_id, entity_id), capture histories or the canonical records as CSV."""
+    """Export entities (source, record_id, entity_id), capture histories or the canonical records as CSV.
+
+    Records carry names and need the export.records permission; entities and capture histories carry none
+    and need export.public. Every export is written to the audit log.
+    """
     from uncounted.link.io import ENTITIES_FILE
     from uncounted.pipeline import CAPTURES_FILE
+    from uncounted.store import audit
+    from uncounted.store.access import require
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    actor = signed_in(ws, as_user)
+    require(actor, "export.records" if kind is ExportKind.records else "export.public", resource=kind.value)
     if kind is ExportKind.records:
         from uncounted.store.records import load_records
 
-        load_records(ws).to_csv(out, index=False)
+        frame = load_records(ws)
+        frame.to_csv(out, index=False)
+        rows = len(frame)
     else:
         source = ws.path / (ENTITIES_FILE if kind is ExportKind.entities else CAPTURES_FILE)
         if not source.is_file():
             raise BadInput("nothing to export yet; run 'uncounted link' first", file=str(ws.path))
         shutil.copyfile(source, out)
-    console.print(f"wrote {out}", highlight=False)
+        rows = sum(1 for _ in source.open(encoding="utf-8")) - 1
+    with ws.session() as session:
+        audit.record(session, actor.name, "export", kind.value, {"file": str(out), "rows": rows})
+    console.print(f"wrote {rows:,} rows to {out}", highlight=False)
 
 
 def report(

@@ -1,0 +1,55 @@
+"""`uncounted export`: names leave only with export.records, and every export is in the audit log."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tests.ingest.lists import write_csv
+from uncounted.cli import main
+from uncounted.ingest import ingest_file
+from uncounted.store import audit, users
+from uncounted.workspace import Workspace
+
+
+def run(monkeypatch, capsys, *args):
+    monkeypatch.setattr(sys, "argv", ["uncounted", *map(str, args)])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    ws = Workspace.create(tmp_path / "ws")
+    ingest_file(ws, write_csv(tmp_path / "list.csv"), source="alpha")
+    (ws.path / "entities.csv").write_text("source,record_id,entity_id\nalpha,1,E0000001\n", encoding="utf-8")
+    admin = users.add_user(ws, users.local_actor(ws), "amal", "admin", "a long admin password")
+    users.add_user(ws, users.authenticate(ws, admin.name, "a long admin password"), "vera", "viewer",
+                   "a long viewer password")
+    monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", "a long viewer password")
+    return ws
+
+
+def test_a_viewer_exports_entities_but_not_records(ws, monkeypatch, capsys, tmp_path):
+    code, out, _ = run(monkeypatch, capsys, "export", "entities", "--out", tmp_path / "e.csv", "-w", ws.path,
+                       "--as", "vera")
+    assert code in (0, None) and (tmp_path / "e.csv").is_file()
+    code, _, err = run(monkeypatch, capsys, "export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
+                       "--as", "vera")
+    assert code == 3 and "export.records" in err and "Traceback" not in err
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_every_export_is_audited(ws, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", "a long admin password")
+    before = audit.count(ws)
+    code, _, err = run(monkeypatch, capsys, "export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
+                       "--as", "amal")
+    assert code in (0, None), err
+    last = audit.entries(ws, last=1)[0]
+    assert audit.count(ws) == before + 1
+    assert (last["actor"], last["action"], last["target"]) == ("amal", "export", "records")
+    assert audit.verify(ws) == []
