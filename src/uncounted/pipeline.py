@@ -70,11 +70,14 @@ def ingest_lists(ws: Workspace, paths: Sequence[str | Path], step: Step = print)
 def link_workspace(ws: Workspace, step: Step = print) -> Linkage:
     from uncounted.store.records import load_records
 
+    from uncounted.link.review import latest_labels, load_labels
+
     settings = ws.section("link")
     records = load_records(ws)
-    step(f"linking {len(records):,} records")
+    labels = latest_labels(load_labels(ws))
+    step(f"linking {len(records):,} records" + (f" with {len(labels):,} reviewed pairs" if len(labels) else ""))
     linkage = link_records(records, threshold=float(settings["threshold"]), seed=int(settings["seed"]),
-                           backend=str(settings["backend"]))
+                           backend=str(settings["backend"]), labels=labels)
     save_linkage(linkage, ws.path)
     return linkage
 

@@ -86,3 +86,12 @@ def test_two_edits_are_too_many():
     assert not one_edit_apart("hmd", "mhmd" + "x")
     assert not one_edit_apart("mhr", "mhmd")
     assert not one_edit_apart("hsn", "hsyn" + "y")
+
+
+def test_a_reviewed_non_match_is_kept_apart_even_when_strongly_linked_through_others():
+    edges = [("A1", "B1", 0.99), ("B1", "C1", 0.99), ("A1", "C1", 0.95)]
+    apart = pd.DataFrame({"source_l": ["A"], "record_id_l": ["A1"], "source_r": ["C"], "record_id_r": ["C1"]})
+    entities, splits = cluster(_keys(["A1", "B1", "C1"]), _pairs(edges), ClusterRules(), apart=apart)
+    by_record = dict(zip(entities["record_id"], entities["entity_id"], strict=True))
+    assert by_record["A1"] != by_record["C1"]
+    assert splits == 1

@@ -65,3 +65,17 @@ def test_weighted_precision_and_recall_match_a_hand_computation():
     assert quality["precision"] == pytest.approx(1 / 4)  # linked: weights 1 (match) and 3 (non-match)
     assert quality["recall"] == pytest.approx(1 / 5)  # matches: weights 1 (linked), 2 and 2 (missed)
     assert 0 <= quality["precision_lower"] < quality["precision"] < quality["precision_upper"] <= 1
+
+
+def test_reviewers_verdicts_bind_the_linkage():
+    from uncounted.link.run import _apply_labels
+
+    pairs = pd.DataFrame({"source_l": ["a", "a"], "record_id_l": ["1", "2"], "source_r": ["b", "b"],
+                          "record_id_r": ["1", "2"], "match_probability": [0.6, 0.97], "match_weight": [1.0, 6.0]})
+    labels = pd.DataFrame({"source_l": ["b", "a", "a"], "record_id_l": ["1", "2", "3"],
+                           "source_r": ["a", "b", "c"], "record_id_r": ["1", "2", "9"],
+                           "label": ["match", "non-match", "match"]})
+    kept, apart = _apply_labels(pairs, labels)
+    probability = {(r.record_id_l, r.record_id_r): r.match_probability for r in kept.itertuples()}
+    assert probability == {("1", "1"): 1.0, ("3", "9"): 1.0}  # labelled the other way round still counts
+    assert apart[["record_id_l", "record_id_r"]].values.tolist() == [["2", "2"]]

@@ -5,7 +5,8 @@ Connected components alone let one wrong link merge two people, and a chain of w
 family, place and often the date they were killed). Two guard-rails:
 
 - a component holding two records whose given names cannot be one person's (neither equal nor one edit
-  apart) is cut between them, along the weakest links (a minimum cut, Ford & Fulkerson 1956);
+  apart), or two records a reviewer judged to be different people, is cut between them along the weakest
+  links (a minimum cut, Ford & Fulkerson 1956);
 - a component too large, or too sparse to be one person recorded a few times, is split by dropping its
   weakest links until every part passes.
 
@@ -30,12 +31,13 @@ class ClusterRules:
 
 
 def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
-            given: pd.Series | None = None) -> tuple[pd.DataFrame, int]:
+            given: pd.Series | None = None, apart: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int]:
     """Assign an entity to every record; returns (source, record_id, entity_id) and the number of splits.
 
     `record_keys` has `source` and `record_id`; `pairs` has `source_l, record_id_l, source_r, record_id_r,
     match_probability`; `given`, aligned with `record_keys`, holds each record's given-name key (empty when
-    unknown) for the cannot-link rule. Entity ids are stable for the same input: numbered in the order of each
+    unknown) for the cannot-link rule; `apart` (source_l, record_id_l, source_r, record_id_r) lists pairs that
+    must end in different entities. Entity ids are stable for the same input: numbered in the order of each
     entity's first record.
     """
     graph = nx.Graph()
@@ -50,6 +52,12 @@ def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
             zip(strong["source_r"], strong["record_id_r"], strict=True),
             strong["match_probability"], strict=True)
     )
+    if apart is not None:
+        for a, b in zip(zip(apart["source_l"], apart["record_id_l"], strict=True),
+                        zip(apart["source_r"], apart["record_id_r"], strict=True), strict=True):
+            if a in graph and b in graph:
+                graph.nodes[a].setdefault("apart", set()).add(b)
+                graph.nodes[b].setdefault("apart", set()).add(a)
     components: list[set] = []
     splits = 0
     for component in nx.connected_components(graph):
@@ -82,7 +90,11 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 
 def _conflict(graph: nx.Graph) -> tuple | None:
-    """Two records of the component whose given names cannot belong to one person, or None."""
+    """Two records of the component that cannot be one person, or None."""
+    for node, apart in graph.nodes(data="apart", default=None):
+        for other in apart or ():
+            if other in graph:
+                return node, other
     named = [(node, key) for node, key in graph.nodes(data="given", default="") if key]
     distinct = {key: node for node, key in named}
     keys = list(distinct)

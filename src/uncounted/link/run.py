@@ -40,19 +40,22 @@ class Linkage:
 
 
 def link_records(records: pd.DataFrame, *, threshold: float = 0.9, seed: int = 1,
-                 backend: str = "duckdb", rules: ClusterRules | None = None) -> Linkage:
+                 backend: str = "duckdb", rules: ClusterRules | None = None,
+                 labels: pd.DataFrame | None = None) -> Linkage:
     """Link canonical records (all lists together) into people.
 
     `records` needs `source`, `record_id` and the canonical name columns. A single list is deduplicated only,
-    and the diagnostics say so.
+    and the diagnostics say so. `labels` (pair keys and `label`, one verdict per pair) are reviewers'
+    decisions, and they bind: a match is linked and a non-match kept apart, whatever the model scores.
     """
     _check(records)
     return link_table(linkage_table(records), splink_settings(), train=train_unsupervised,
-                      rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend)
+                      rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend, labels=labels)
 
 
 def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], None],
-               rules: ClusterRules, seed: int = 1, backend: str = "duckdb") -> Linkage:
+               rules: ClusterRules, seed: int = 1, backend: str = "duckdb",
+               labels: pd.DataFrame | None = None) -> Linkage:
     """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings.
 
     The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own settings.
@@ -63,8 +66,12 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     train(linker, seed)
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
+    apart = None
+    if labels is not None and len(labels):
+        pairs, apart = _apply_labels(pairs, labels)
     keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
-    entities, splits = cluster(keys, pairs, rules, given=table["given_key"] if "given_key" in table else None)
+    entities, splits = cluster(keys, pairs, rules, given=table["given_key"] if "given_key" in table else None,
+                               apart=apart)
     diagnostics = {
         "n_records": len(table),
         "n_sources": len(sources),
@@ -73,6 +80,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
         "n_links": int((pairs["match_probability"] >= rules.threshold).sum()),
         "clusters_split_by_guard_rails": splits,
         "mode": "link and dedupe" if len(sources) > 1 else "dedupe only (a single list)",
+        "reviewed_pairs_applied": 0 if labels is None else int(labels["label"].isin(["match", "non-match"]).sum()),
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
                     "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
@@ -120,6 +128,25 @@ def train_unsupervised(linker: Any, seed: int) -> None:
     training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
     for columns in TRAINING_BLOCKS:
         training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+
+
+PAIR_KEYS = ["source_l", "record_id_l", "source_r", "record_id_r"]
+
+
+def _apply_labels(pairs: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reviewed matches become certain links (added if the model never proposed them); reviewed non-matches
+    leave the pairs and come back as pairs to keep apart. Unsure labels change nothing."""
+    decided = labels[labels["label"].isin(["match", "non-match"])][[*PAIR_KEYS, "label"]].astype(str)
+    both_ways = pd.concat([decided, decided.rename(columns={"source_l": "source_r", "record_id_l": "record_id_r",
+                                                            "source_r": "source_l", "record_id_r": "record_id_l"})])
+    verdict = pairs.merge(both_ways, on=PAIR_KEYS, how="left")["label"].to_numpy()
+    kept = pairs[verdict != "non-match"].copy()
+    kept.loc[verdict[verdict != "non-match"] == "match", "match_probability"] = 1.0
+    matches = decided[decided["label"] == "match"][PAIR_KEYS]
+    unseen = matches.merge(kept[PAIR_KEYS], on=PAIR_KEYS, how="left", indicator=True)
+    unseen = unseen[unseen["_merge"] == "left_only"][PAIR_KEYS]
+    added = unseen.assign(match_probability=1.0, match_weight=float("inf"))
+    return pd.concat([kept, added], ignore_index=True), decided[decided["label"] == "non-match"][PAIR_KEYS]
 
 
 def _pairs(predictions: pd.DataFrame, single_source: str | None) -> pd.DataFrame:
