@@ -136,3 +136,23 @@ def test_vectorised_keys_keep_the_index_and_missing_values():
     assert keys.index.tolist() == [5, 6, 7, 8, 9]
     assert keys.tolist() == ["mhmd", "", "mhmd", "", "mhmd"]
     assert name_keys(pd.Series([], dtype=object)).empty
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["خالد", "Khaled", "Khalid"],
+        ["يوسف", "Youssef", "Yousef", "Yusuf"],
+        ["عبد الكريم", "Abdulkarim", "Abdel Karim", "Abd al-Karim"],
+        ["أسامة", "Osama", "Usama", "Oussama"],
+        ["وائل", "Wael", "Wail"],
+        ["رياض", "Riad", "Riyadh", "Riyad"],
+        ["زياد", "Ziad", "Ziyad"],
+        ["الحمصي", "Al-Homsi", "Homsi"],
+        ["قاسم", "Kassem", "Qasim", "Qassem"],
+        ["هيثم", "Haitham", "Haytham"],
+        ["صلاح الدين", "Salah al-Din", "Salaheddine", "Salah Eddine"],
+    ],
+)
+def test_common_syrian_names_across_scripts(spellings):
+    assert len({name_key(s) for s in spellings}) == 1

@@ -70,13 +70,14 @@ def name_features(records: pd.DataFrame) -> pd.DataFrame:
         _per_distinct(split["given"], lambda t: len(tokens(t)) > 1).astype(bool))
     source = full.where(~(has_split & ~chained_given), "")
     source = source.where(~chained_given, split["given"])
-    chains = _per_distinct(source, parse_chain)
+    codes, whole_names = pd.factorize(source, sort=False)
+    chains = [parse_chain(name) for name in whole_names]
 
     units = {}
     use_chain = ~has_split | chained_given
     for part in PARTS:
         from_split = _per_distinct(split[part], _first_unit)
-        from_chain = np.array([getattr(c, part) for c in chains], dtype=object)
+        from_chain = np.array([getattr(c, part) for c in chains] + [""], dtype=object)[codes]
         units[part] = np.where(use_chain, from_chain, from_split)
     out = pd.DataFrame(index=records.index)
     for part in PARTS:
@@ -94,5 +95,6 @@ def name_features(records: pd.DataFrame) -> pd.DataFrame:
         arabic |= (scripts == "ar") | (scripts == "mixed")
         latin |= (scripts == "latin") | (scripts == "mixed")
     out["name_script"] = np.select([arabic & latin, arabic, latin], ["mixed", "ar", "latin"], default="")
-    out["chain_uncertain"] = np.where(use_chain, [c.uncertain for c in chains], False).astype(bool)
+    uncertain = np.array([c.uncertain for c in chains] + [False], dtype=bool)[codes]
+    out["chain_uncertain"] = use_chain & uncertain
     return out[list(FEATURE_COLUMNS)]
