@@ -11,8 +11,8 @@ import typer
 
 from uncounted.cli.common import console, progress
 from uncounted.errors import BadInput
+from uncounted.simulate.profiles import MAX_LISTS, MIN_LISTS  # plain data, cheap to import
 
-MIN_LISTS, MAX_LISTS = 2, 8  # uncounted.simulate.profiles holds eight list profiles
 OutOption = typer.Option(..., "--out", help="Folder to write the lists, truth.csv and simulation.json to.")
 
 

@@ -61,7 +61,7 @@ def _death_dates(rng: np.random.Generator, size: int) -> np.ndarray:
     years = np.array(list(YEAR_WEIGHTS))
     year = rng.choice(len(years), size=size, p=np.array(list(YEAR_WEIGHTS.values())))
     starts = np.array([(max(date(y, 1, 1), FIRST_DAY) - FIRST_DAY).days for y in years])[year]
-    ends = np.array([(date(y, 12, 31) - FIRST_DAY).days for y in years])[year]
+    ends = np.array([(min(date(y, 12, 31), LAST_DAY) - FIRST_DAY).days for y in years])[year]
     return starts + np.floor(rng.random(size) * (ends - starts + 1)).astype(int)
 
 

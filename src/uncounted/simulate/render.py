@@ -22,6 +22,7 @@ from uncounted.places import GOVERNORATES
 from uncounted.records import CANONICAL_FIELDS
 from uncounted.simulate.geography import DISTRICTS, PLACES_OF_DEATH
 from uncounted.simulate.names import NameTable
+from uncounted.simulate.population import LAST_DAY
 from uncounted.simulate.profiles import ListProfile, Style
 
 #: Uniform draws reserved per record (each record uses at most this many, in a fixed order).
@@ -180,7 +181,7 @@ class ListWriter:
         death = str(person["date_of_death"])
         if next(u) < DATE_ERROR:
             shifted = pd.Timestamp(death) + pd.Timedelta(days=int((next(u) - 0.5) * 40))
-            death = str(min(shifted, pd.Timestamp("2015-12-31")).date())
+            death = str(min(shifted, pd.Timestamp(LAST_DAY)).date())
         out["date_of_death"] = _partial_date(death, style.death_precision, next(u))
         out["date_of_detention"] = _partial_date(str(person["date_of_detention"]), style.detention_precision,
                                                  next(u))
