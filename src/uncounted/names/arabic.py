@@ -93,6 +93,8 @@ _TABLE = _table()
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 # Presentation forms that NFKC leaves alone (ornaments, ligatures of whole phrases) are dropped.
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
+# After translation, plain Arabic and Latin text has nothing else: the common case skips the regexes below.
+_UNUSUAL = re.compile(f"[^{ARABIC_LETTERS} a-z0-9]")
 _ARABIC_RANGES = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
 _ARABIC_CHAR = re.compile(f"[{_ARABIC_RANGES}]")
 _OTHER_LETTER = re.compile(f"(?![{_ARABIC_RANGES}])[^\\W\\d_]")
@@ -110,7 +112,7 @@ def normalize(text: str | None) -> str:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         text = text.translate(_TABLE)
-        if not text.isascii():
+        if _UNUSUAL.search(text):
             text = _NOT_WORD.sub(" ", _PRESENTATION.sub("", text.lower()))
     else:
         text = text.translate(_TABLE)
