@@ -192,6 +192,10 @@ def test_write_simulation(sim, tmp_path):
     pd.testing.assert_frame_equal(back, sim.lists["list_a"])
     meta = json.loads((tmp_path / "out" / "simulation.json").read_text(encoding="utf-8"))
     assert meta["n"] == 2000 and meta["seed"] == 7 and meta["settings"]["lists"] == 4
+    for column in ("year_of_death", "governorate"):
+        strata = meta["strata"][column]
+        assert sum(s["n"] for s in strata.values()) == 2000
+        assert sum(s["documented"] for s in strata.values()) == sim.documented
     with pytest.raises(BadInput):
         write_simulation(sim, tmp_path / "out" / "truth.csv")
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCENARIOS = ("custody",)
+#: The people's columns that the custody figures are stratified by (design.md).
+STRATA = ("year_of_death", "governorate")
 #: The custody scenario's population: about 17,700 people died in custody (design.md, reference figures).
 CUSTODY_POPULATION = 17_700
 #: Share of them documented by at least one of the four lists: 12,270 of about 17,700.
@@ -86,11 +88,18 @@ def _draw(seed: int, n: int, profiles: tuple, scenario: str) -> Simulation:
         truths.append(truth)
     for profile in profiles:
         people[profile.name] = recorded[profile.name].astype(int)
+    people["documented"] = people[[p.name for p in profiles]].any(axis=1)
     settings = {
         "scenario": scenario, "seed": seed, "population": n, "lists": len(profiles),
         "profiles": [p.as_dict() for p in profiles],
     }
     return Simulation(frames, pd.concat(truths, ignore_index=True), people, n, settings)
+
+
+def _stratum_counts(people: pd.DataFrame, column: str) -> dict[str, dict[str, int]]:
+    """True and documented counts per stratum, for comparing a stratified estimate with the truth."""
+    groups = people.groupby(column)["documented"]
+    return {str(key): {"n": int(group.size), "documented": int(group.sum())} for key, group in groups}
 
 
 def write_simulation(sim: Simulation, out_dir: str | Path) -> list[Path]:
@@ -104,7 +113,9 @@ def write_simulation(sim: Simulation, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     summary = {
         "n": sim.n, "seed": sim.settings["seed"], "documented": sim.documented,
-        "records": {name: len(frame) for name, frame in sim.lists.items()}, "settings": sim.settings,
+        "records": {name: len(frame) for name, frame in sim.lists.items()},
+        "strata": {column: _stratum_counts(sim.people, column) for column in STRATA},
+        "settings": sim.settings,
     }
     contents: list[tuple[Path, str]] = [(out / f"{name}.csv", frame.to_csv(index=False))
                                         for name, frame in sim.lists.items()]
