@@ -178,7 +178,8 @@ def test_two_to_eight_lists(lists):
     assert len(sim.lists) == lists == len(set(sim.truth["source"]))
 
 
-@pytest.mark.parametrize("kwargs", [{"population": 0}, {"lists": 1}, {"lists": 9}, {"scenario": "war"}])
+@pytest.mark.parametrize("kwargs", [{"population": 0}, {"lists": 1}, {"lists": 9}, {"scenario": "war"},
+                                    {"seed": -1}, {"population": 2.5}])
 def test_bad_arguments_are_refused(kwargs):
     with pytest.raises(BadInput):
         simulate(**kwargs)
@@ -221,7 +222,8 @@ def test_cli_writes_the_files_and_a_summary(monkeypatch, capsys, tmp_path):
     assert np.all(truth.columns == ["source", "record_id", "person_id"])
 
 
-@pytest.mark.parametrize("args", [["--population", 0], ["--lists", 1], ["--lists", 9], ["--out-is-file"]])
+@pytest.mark.parametrize("args", [["--population", 0], ["--lists", 1], ["--lists", 9], ["--seed", -3],
+                                  ["--out-is-file"]])
 def test_cli_refuses_bad_input(monkeypatch, capsys, tmp_path, args):
     target = tmp_path / "sim"
     if args == ["--out-is-file"]:

@@ -29,6 +29,8 @@ def simulate_command(
     lists: int = typer.Option(4, "--lists", help=f"How many lists, {MIN_LISTS} to {MAX_LISTS}."),
 ) -> None:
     """Simulate people who died in detention in Syria 2011–2015 and the lists that documented them."""
+    if seed < 0:
+        raise BadInput(f"--seed must be 0 or more, not {seed}")
     if population is not None and population < 1:
         raise BadInput(f"--population must be at least 1, not {population}")
     if not MIN_LISTS <= lists <= MAX_LISTS:

@@ -54,6 +54,8 @@ def simulate(*, seed: int = 2015, population: int | None = None, lists: int = 4,
     n = CUSTODY_POPULATION if population is None else population
     if scenario not in SCENARIOS:
         raise BadInput(f"unknown scenario '{scenario}'; choose one of: {', '.join(SCENARIOS)}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise BadInput(f"the seed must be a whole number of at least 0, not {seed!r}")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise BadInput(f"the population must be a whole number of at least 1, not {n!r}")
     if isinstance(lists, bool) or not isinstance(lists, int) or not MIN_LISTS <= lists <= MAX_LISTS:
