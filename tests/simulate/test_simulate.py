@@ -199,6 +199,8 @@ def test_write_simulation(sim, tmp_path):
         assert sum(s["documented"] for s in strata.values()) == sim.documented
     with pytest.raises(BadInput):
         write_simulation(sim, tmp_path / "out" / "truth.csv")
+    with pytest.raises(BadInput, match="cannot create"):
+        write_simulation(sim, tmp_path / "out" / "truth.csv" / "below")
 
 
 def run_cli(monkeypatch, capsys, *args):

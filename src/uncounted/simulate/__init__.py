@@ -112,7 +112,10 @@ def write_simulation(sim: Simulation, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise BadInput("the output must be a folder, and this is a file", file=str(out))
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create the output folder ({exc.strerror})", file=str(out)) from exc
     summary = {
         "n": sim.n, "seed": sim.settings["seed"], "documented": sim.documented,
         "records": {name: len(frame) for name, frame in sim.lists.items()},
@@ -126,8 +129,12 @@ def write_simulation(sim: Simulation, out_dir: str | Path) -> list[Path]:
     written = []
     for path, text in contents:
         partial = path.with_name(path.name + ".part")
-        partial.write_text(text, encoding="utf-8", newline="")
-        partial.replace(path)
+        try:
+            partial.write_text(text, encoding="utf-8", newline="")
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BadInput(f"cannot write the file ({exc.strerror})", file=str(path)) from exc
         written.append(path)
     return written
 
