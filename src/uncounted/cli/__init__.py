@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 import uncounted
 from uncounted.cli import admin, estimate, pipeline, review, simulate, testimony, workspace
@@ -48,7 +49,8 @@ def main() -> None:
     try:
         app()
     except UncountedError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # The message may quote the user's own values, brackets included: never read them as markup.
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("interrupted; nothing half-written was kept.")
