@@ -1,13 +1,14 @@
 """The closed population: everyone who died in detention, with the facts a list could record about them.
 
 People come in lineages (one family name and grandfather): most lineages lose one person, some lose brothers
-(same father, grandfather, family and usually mother) or cousins (same grandfather and family). Brothers
+(same father, grandfather, family and mother) or cousins (same grandfather and family). Brothers
 detained in one raid share the detention date. These are the records that make linkage hard: two different
 people whose name chains differ in one link.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 import numpy as np
@@ -46,7 +47,7 @@ class _Pool:
         self._codes = table.draw(rng, kind, size).tolist()
         self._rng, self._table, self._kind = rng, table, kind
 
-    def take(self, avoid: set[int] = frozenset()) -> int:
+    def take(self, avoid: AbstractSet[int] = frozenset()) -> int:
         """The next name not in `avoid` (brothers do not share a given name)."""
         while True:
             if not self._codes:
