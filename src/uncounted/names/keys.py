@@ -51,7 +51,7 @@ def _collapse(key: str) -> str:
 
 
 def _arabic_letters(word: str) -> str:
-    if word.endswith("ة") or (word.endswith("ه") and len(word) > 2 and word[-2] not in "او"):
+    if word.endswith("ة") or (word.endswith("ه") and len(word) > 2 and word[-2] != "ا"):
         word = word[:-1]
     return "".join(CLASSES.get(c, "") for c in word)
 
@@ -115,9 +115,14 @@ def compatible(akey: str, unit: str) -> bool:
     return akey in latin_readings(unit)
 
 
+_FIRST_SWAPS = frozenset(frozenset(pair) for pair in ("gk", "cj", "hx", "sd", "st", "jy"))
+
+
 def _near(akey: str, usual: str) -> bool:
     if len(akey) == len(usual):
-        return sum(a != b for a, b in zip(akey, usual, strict=True)) <= 1
+        diff = [i for i, (a, b) in enumerate(zip(akey, usual, strict=True)) if a != b]
+        # A different first letter is another name, unless romanisations swap the two (Ghasem for قاسم).
+        return not diff or (len(diff) == 1 and (diff[0] > 0 or frozenset(akey[0] + usual[0]) in _FIRST_SWAPS))
     longer, shorter = (akey, usual) if len(akey) > len(usual) else (usual, akey)
     if len(longer) != len(shorter) + 1:
         return False
@@ -167,7 +172,7 @@ class VariantIndex:
         prefix, body, suffix = parsed
         if not body:
             return _collapse(prefix + suffix)
-        body_key = self.latin_to_key.get(body) or self._phonetic(body)
+        body_key = self.latin_to_key.get(body) or latin.skeleton(body)
         return _collapse(prefix + body_key + suffix)
 
     @staticmethod

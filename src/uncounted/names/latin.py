@@ -18,7 +18,7 @@ ARTICLES = frozenset({"al", "el", "ul", "il", "l", "ar", "ad", "as", "ash", "at"
 PREFIXES = {"abu": "bw", "abou": "bw", "abo": "bw", "bou": "bw", "abi": "by", "aba": "b",
             "bin": "bn", "ben": "bn", "ibn": "bn", "ebn": "bn", "bint": "bnt", "bent": "bnt"}
 _ABU_GLUED = re.compile(r"^(?:abu|abou|abo)[aeiou]?l([b-df-hj-np-tv-z][a-z]{2,})$")
-_ABD = re.compile(r"^(?:abd|abed(?=[aeiou]l))([aeiou]*)(.{2,})$")
+_ABD = re.compile(r"^(?:abd|abed(?=[aeiou]l))([aeiou]*)([a-z]*[b-df-hj-np-tv-z][a-z]*)$")
 _DIN = re.compile(r"^(.{2,}?)[aeiou]{1,2}[ld]?d(?:i|ee|ie|e|y)ne?$")
 _ALLAH = re.compile(r"^(.{2,}?)[aeiou]?ll?ahi?$|^(.{2,}?)[aeiou]ll?a$")
 _ALLAH_BODY = re.compile(r"^[aeiou]*ll?ahi?$|^[aeiou]*lla$")
@@ -37,7 +37,7 @@ _CONSONANTS: dict[str, tuple[str, ...]] = {
 _TOKEN = re.compile(r"sch|tch|kh|gh|sh|ch|th|dh|dj|ph|ck|zh|[aeiou]+|[a-z]")
 _DOUBLED = re.compile(r"([b-df-hj-np-tv-xz])\1+")
 _LONG_I = ("ee", "ei", "ey", "ie", "ii", "ai", "ay", "ae", "ia", "iy", "io", "iu")
-_LONG_U = ("ou", "oo", "uu", "ua", "oa", "uo", "ow")
+_LONG_U = ("ou", "oo", "uu", "ua", "oa", "uo", "ow", "au")
 MAX_READINGS = 32
 _VOWELS = frozenset("aeiou")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -91,14 +91,14 @@ def _segments(body: str) -> list[tuple[str, ...]]:
             options = _vowel_options(piece, initial=i == 0, final=final)
             if first_vowel and piece in _FIRST_SYLLABLE and i > 0 and not final:
                 options = _FIRST_SYLLABLE[piece]
-            first_vowel = first_vowel and i == 0
+            first_vowel = False
             segments.append(options)
         elif piece == "y" and i > 0 and pieces[i - 1][0] in _VOWELS and nxt[:1] not in _VOWELS:
             segments.append(("y",))  # Husayn, Zayd: the y closes a diphthong, still ي
         elif piece == "h" and i == len(pieces) - 1 and i > 0 and pieces[i - 1][0] in _VOWELS:
             # A final h after a vowel: ح in Salah, but only the ta marbuta in Fatmeh, Hamzah.
             segments.append(("", "h") if pieces[i - 1] in ("e", "a") and body.endswith("eh") else ("h", ""))
-        elif piece == "c" and nxt[:1] in ("e", "i"):
+        elif piece == "c" and nxt[:1] in ("e", "i", "y"):
             segments.append(("s",))  # French spelling: Youcef, Hocine
         else:
             segments.append(_CONSONANTS.get(piece, ("",)))
