@@ -87,7 +87,8 @@ def simulated_linkage(ws: Workspace, truth: pd.DataFrame) -> None:
     scored = pd.concat([pairs.assign(match_probability=0.9), false.assign(match_probability=0.3)])
     scored = scored[["source_l", "record_id_l", "source_r", "record_id_r", "match_probability"]]
     scored["match_weight"] = 0.0
-    save_linkage(Linkage(entities, scored.reset_index(drop=True), {}, {}, {}), ws.path)
+    settings = {"threshold": 0.5, "max_cluster_size": 12, "min_cluster_density": 0.4}
+    save_linkage(Linkage(entities, scored.reset_index(drop=True), settings, {}, {}), ws.path)
 
 
 @pytest.fixture(scope="session")
