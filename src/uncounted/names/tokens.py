@@ -32,6 +32,9 @@ _LATIN_SUFFIX = frozenset({
 })
 
 
+_SPECIAL = frozenset(_ARABIC_PREFIX) | frozenset(_LATIN_PREFIX) | _ARABIC_SUFFIX | _LATIN_SUFFIX
+
+
 class Unit(NamedTuple):
     """One name unit: its text (compound joined) and the kinship particle that introduced it, if any."""
 
@@ -43,6 +46,8 @@ class Unit(NamedTuple):
 def units(text: str | None) -> list[Unit]:
     """The name units of a whole name, normalised, compounds joined, kinship particles noted."""
     words = normalize(text).split()
+    if _SPECIAL.isdisjoint(words):  # most names: no particle, no compound
+        return [Unit(word, "", word) for word in words]
     out: list[Unit] = []
     pending: list[str] = []
     marker = ""
