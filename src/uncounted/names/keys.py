@@ -1,16 +1,18 @@
 """The cross-script key of one name unit: محمد, Mohammed, Muhammad and Mohamad all give "mhmd".
 
 A key is the Arabic consonant skeleton written in ASCII letter classes. Letters that romanisations do not
-tell apart share a class; letters they never write (alef, ع, hamza) are left out; the long vowels و and ي
-stay, because they separate names (حسن "hsn", حسين "hsyn"). Ta marbuta and a final ه are dropped and alef
-maqsura counts as ي, so فاطمة / فاطمه and مصطفى / مصطفي share a key. The article is dropped, so الحسن and
-حسن, al-Hassan and Hassan share a key. Runs of one class collapse (shadda is not written; Latin doubles).
+tell apart share a class (ت ط; س ص ث; د ض ذ ز ظ, which Levantine, Gulf and Persian spellings swap as d, dh,
+z; ح ه; ق ك); letters they never write (alef, ع, hamza) are left out; the long vowels و and ي stay,
+because they separate names (حسن "hsn", حسين "hsyn"). Ta marbuta and a final ه (except after alef, as in
+شاه) are dropped and alef maqsura counts as ي, so فاطمة / فاطمه and مصطفى / مصطفي share a key. The
+article is dropped, so الحسن and حسن, al-Hassan and Hassan share a key. Runs of one class collapse
+(shadda is not written; Latin doubles).
 
 Latin spellings reach the Arabic skeleton through attested pairs first: the unit index that the
 `arabic-name-romanizer` package ships (MIT licence; its index is derived from Wikidata, CC0, and the
 Algerian Name Transcription Corpus, CC0). It is read straight from the package's SQLite file, without
 importing the package (whose import loads ONNX Runtime). A spelling the index lacks gets the phonetic
-skeleton of `latin.skeleton`; among the readings of its ambiguous vowels, an attested Arabic skeleton wins.
+skeleton of `latin.skeleton`, after the compound structure (abd-, abu-, -eddine, -allah) is taken apart.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ _RUN = re.compile(r"(.)\1+")
 
 
 def _collapse(key: str) -> str:
+    """Runs of one class become one letter; an empty skeleton becomes `EMPTY_KEY`."""
     return _RUN.sub(r"\1", key) or EMPTY_KEY
 
 
 def _arabic_letters(word: str) -> str:
+    """The class letters of one Arabic word, its ta marbuta (or a final ه standing for it) dropped."""
     if word.endswith("ة") or (word.endswith("ه") and len(word) > 2 and word[-2] != "ا"):
         word = word[:-1]
     return "".join(CLASSES.get(c, "") for c in word)
@@ -119,6 +123,7 @@ _FIRST_SWAPS = frozenset(frozenset(pair) for pair in ("gk", "cj", "hx", "sd", "s
 
 
 def _near(akey: str, usual: str) -> bool:
+    """One letter class changed (not the first, unless a known swap) or one long vowel added or lost."""
     if len(akey) == len(usual):
         diff = [i for i, (a, b) in enumerate(zip(akey, usual, strict=True)) if a != b]
         # A different first letter is another name, unless romanisations swap the two (Ghasem for قاسم).
