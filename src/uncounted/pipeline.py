@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from uncounted.link import Linkage, capture_histories, link_records, linkage_quality
-from uncounted.link.captures import list_columns
+from uncounted.link.captures import impute_unknown_strata, list_columns
 from uncounted.link.io import load_linkage, save_linkage
 from uncounted.mse import CaptureTable, Estimate
 from uncounted.workspace import Workspace
@@ -106,10 +106,17 @@ def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = prin
     table = CaptureTable.from_frame(histories[lists])
     step(f"estimating with {method}" + (f" by {', '.join(strata)}" if strata else ""))
     if strata:
+        completed, imputed = impute_unknown_strata(histories, strata, seed=seed)
         tables = {key: CaptureTable.build(lists, group[lists].to_numpy(), np.ones(len(group)), name=str(key),
                                           check=False)
-                  for key, group in histories.groupby(strata if len(strata) > 1 else strata[0])}
+                  for key, group in completed.groupby(strata if len(strata) > 1 else strata[0])}
         main = estimate_strata({_stratum_label(k): t for k, t in tables.items()}, method, seed=seed, **options)
+        main.extras["imputed_strata"] = imputed
+        for stratum, count in imputed.items():
+            if count:
+                main.warnings.append(f"{count:,} people with no known {stratum} were given one drawn from people "
+                                     "seen by the same lists (single hot-deck imputation; the interval does not "
+                                     "include its uncertainty)")
     else:
         main = estimate(table, method, seed=seed, **options)
     sensitivity = []

@@ -43,7 +43,7 @@ def default_settings() -> dict[str, Any]:
     return {
         "workspace": {"format": 1, "created": datetime.now(UTC).isoformat(timespec="seconds")},
         "store": {"engine": "sqlite", "path": STORE_FILE},
-        "link": {"backend": "duckdb", "threshold": 0.9, "seed": 1},
+        "link": {"backend": "duckdb", "threshold": 0.5, "seed": 1},
         # LCMCR (Manrique-Vallier 2016), HRDAG's method for such lists, by year of death; log-linear and dga
         # beside it show how much the answer depends on the model.
         "estimate": {"method": "lcmcr", "strata": ["year"], "seed": 1, "K": 10, "burnin": 10000,

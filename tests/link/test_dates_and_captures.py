@@ -47,3 +47,20 @@ def test_capture_histories_mark_lists_and_take_the_majority_stratum():
     # E2's records disagree on year and sex one to one: the earliest list alphabetically ("a") wins the tie.
     assert histories.loc["E2", ["year", "sex"]].tolist() == ["2014", "male"]
     assert histories.loc["E3", ["year", "governorate", "sex"]].tolist() == ["unknown"] * 3
+
+
+def test_unknown_strata_are_drawn_from_people_seen_by_the_same_lists():
+    from uncounted.link.captures import impute_unknown_strata
+
+    histories = pd.DataFrame({
+        "entity_id": [f"E{i}" for i in range(8)],
+        "a": [1, 1, 1, 0, 0, 0, 1, 0],
+        "b": [0, 0, 0, 1, 1, 1, 0, 1],
+        "year": ["2012", "2012", "unknown", "2014", "2014", "unknown", "unknown", "unknown"],
+    })
+    completed, imputed = impute_unknown_strata(histories, ["year"], seed=3)
+    assert imputed == {"year": 4}
+    assert (completed["year"] != "unknown").all()
+    assert completed.loc[[2, 6], "year"].tolist() == ["2012", "2012"]  # only donors seen by list a alone
+    assert completed.loc[[5, 7], "year"].tolist() == ["2014", "2014"]
+    assert histories["year"].tolist().count("unknown") == 4  # the input is left as it was

@@ -1,8 +1,9 @@
 """name_features: the columns linkage reads, from split fields or from a parsed whole name."""
 
 import pandas as pd
+import pytest
 
-from uncounted.names import name_features
+from uncounted.names import name_features, name_key
 from uncounted.names.features import FEATURE_COLUMNS
 from uncounted.records import CANONICAL_FIELDS
 
@@ -59,3 +60,17 @@ def test_split_fields_use_their_first_unit_and_all_columns_may_be_missing():
     features = name_features(pd.DataFrame({"given_name": ["عبد الله"], "father_name": ["أحمد محمد"]}))
     assert features.loc[0, "given_key"] == "bdlh" and features.loc[0, "father_key"] == "hmd"
     assert features.loc[0, "grandfather_key"] == ""
+
+
+@pytest.mark.parametrize(
+    ("record", "family_key"),
+    [
+        ({"full_name": "Muhammad Ali Al-Azma"}, "العظمة"),
+        ({"full_name": "Ahmad Khaled al Masri"}, "المصري"),
+        ({"given_name": "Ali", "father_name": "Ahmad", "family_name": "Al-Achkar"}, "الاشقر"),
+        ({"full_name": "Khaled Abd al-Rahman"}, "عبد الرحمن"),
+    ],
+)
+def test_a_latin_article_is_left_out_of_the_family_key_as_in_arabic(record, family_key):
+    frame = pd.DataFrame([record])
+    assert name_features(frame)["family_key"].iloc[0] == name_key(family_key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from uncounted.link.features import date_parts
@@ -50,6 +51,36 @@ def capture_histories(records: pd.DataFrame, entities: pd.DataFrame,
         )
         histories[stratum] = histories["entity_id"].map(consensus).fillna(UNKNOWN_STRATUM).astype(str)
     return histories
+
+
+def impute_unknown_strata(histories: pd.DataFrame, strata: Sequence[str], seed: int = 1
+                          ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Give people whose stratum is unknown a value drawn from people with the same capture pattern.
+
+    Whether a record states the year of death depends on which lists recorded the person, so an "unknown"
+    stratum is full of people seen by one list, and estimating it as a stratum of its own badly overstates
+    it. Hot-deck imputation within capture-pattern cells (Andridge & Little 2010) keeps each imputed person
+    with donors who were seen the same way; with no such donor, any known value is drawn. One imputation,
+    seeded; the count imputed is returned so the report can say it.
+    """
+    lists = list_columns(histories, strata)
+    rng = np.random.default_rng(seed)
+    out = histories.copy()
+    pattern = out[lists].astype(str).agg("".join, axis=1)
+    imputed: dict[str, int] = {}
+    for stratum in strata:
+        unknown = (out[stratum] == UNKNOWN_STRATUM).to_numpy()
+        known_values = out.loc[~unknown, stratum]
+        imputed[stratum] = int(unknown.sum())
+        if not unknown.any() or known_values.empty:
+            continue
+        donors = known_values.groupby(pattern[~unknown]).agg(list)
+        fill = []
+        for cell in pattern[unknown]:
+            pool = donors.get(cell) or known_values.tolist()
+            fill.append(pool[rng.integers(len(pool))])
+        out.loc[unknown, stratum] = fill
+    return out, imputed
 
 
 def list_columns(histories: pd.DataFrame, strata: Sequence[str] = DEFAULT_STRATA) -> list[str]:

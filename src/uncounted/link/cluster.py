@@ -25,7 +25,7 @@ import pandas as pd
 class ClusterRules:
     """Guard-rails, as data: saved with each linkage run."""
 
-    threshold: float = 0.9
+    threshold: float = 0.5  # more likely the same person than not
     max_size: int = 12  # no person is plausibly on a handful of lists more than a dozen times
     min_density: float = 0.4  # share of record pairs inside a component that the model linked directly
 

@@ -39,7 +39,7 @@ class Linkage:
         return int(self.entities["entity_id"].nunique())
 
 
-def link_records(records: pd.DataFrame, *, threshold: float = 0.9, seed: int = 1,
+def link_records(records: pd.DataFrame, *, threshold: float = 0.5, seed: int = 1,
                  backend: str = "duckdb", rules: ClusterRules | None = None,
                  labels: pd.DataFrame | None = None) -> Linkage:
     """Link canonical records (all lists together) into people.

@@ -42,6 +42,23 @@ def _script(text: str) -> str:
     return script(text)
 
 
+@lru_cache(maxsize=1 << 20)
+def _written_family(whole: str, parsed: str) -> str:
+    """The family name as the list wrote it, when the parsed family is its last word(s).
+
+    Units join a Latin article to its name ("Al-Azma" becomes the unit "alazma"), which is right inside a
+    compound (Abd al-Rahman) but hides the article from the key; the written form keeps it separable.
+    """
+    words = whole.split()
+    if not parsed or not words:
+        return parsed
+    for start in (len(words) - 2, len(words) - 1):
+        written = " ".join(words[max(start, 0):])
+        if "".join(tokens(written)) == parsed:
+            return written
+    return parsed
+
+
 def _column(records: pd.DataFrame, name: str) -> pd.Series:
     if name not in records.columns:
         return pd.Series("", index=records.index, dtype="object")
@@ -79,9 +96,13 @@ def name_features(records: pd.DataFrame) -> pd.DataFrame:
         from_split = _per_distinct(split[part], _first_unit)
         from_chain = np.array([getattr(c, part) for c in chains] + [""], dtype=object)[codes]
         units[part] = np.where(use_chain, from_chain, from_split)
+    # The family key is taken from the name as written (see `_written_family`); the others from the units.
+    written_family = np.array([_written_family(name, c.family) for name, c in zip(whole_names, chains, strict=True)]
+                              + [""], dtype=object)[codes]
+    family_text = np.where(use_chain, written_family, split["family"].to_numpy(dtype=object))
     out = pd.DataFrame(index=records.index)
     for part in PARTS:
-        out[f"{part}_key"] = _per_distinct(pd.Series(units[part]), name_key)
+        out[f"{part}_key"] = _per_distinct(pd.Series(family_text if part == "family" else units[part]), name_key)
     out["mother_key"] = _per_distinct(_column(records, "mother_name"), lambda t: name_key(_first_unit(t)))
     for part in PARTS:
         out[f"{part}_ascii"] = _per_distinct(pd.Series(units[part]), to_ascii)
