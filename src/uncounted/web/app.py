@@ -6,6 +6,7 @@ browser and nothing loaded from another origin, so it works offline and under a 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from uncounted.web.i18n import N_
 from uncounted.web.security import BodyLimit, BodyTooLarge, SecurityHeaders
 from uncounted.workspace import Workspace
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 
 
@@ -118,3 +120,9 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(UncountedError)
     async def ours(request: Request, exc: Exception) -> Response:
         return message(request, N_("Something went wrong"), str(exc), 500)
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, exc: Exception) -> Response:
+        # A bug, ours or a library's: logged in full for the operator, one sentence (no traceback) for the user.
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return message(request, N_("Something went wrong"), type(exc).__name__, 500)
