@@ -3,6 +3,7 @@ a quarantined row and the fictional Saydnaya-style testimony in the workspace.""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,6 +13,7 @@ from uncounted.link import capture_histories, link_records, linkage_quality
 from uncounted.link.review import review_sample, store_labels
 from uncounted.mse import CaptureTable
 from uncounted.mse.estimate import estimate
+from uncounted.mse.strata import estimate_strata
 from uncounted.report import ReportInput
 from uncounted.simulate import simulate, write_simulation
 from uncounted.store.records import list_sources, load_records
@@ -42,8 +44,13 @@ def report_input(tmp_path_factory: pytest.TempPathFactory) -> ReportInput:
     histories = capture_histories(records, linkage.entities)
     names = [p.stem for p in lists]
     table = CaptureTable.from_frame(histories[names])
-    main = estimate(table, "dga")
+    years = {
+        str(year): CaptureTable.build(names, group[names].to_numpy(), np.ones(len(group)), check=False)
+        for year, group in histories.groupby("year")
+    }
+    main = estimate_strata(years, "dga")
     sensitivity = [
+        ("dga, no strata", estimate(table, "dga")),
         ("log-linear", estimate(table, "loglinear", model="[12][13][34]")),
         ("LCMCR", estimate(table, "lcmcr", seed=3, burnin=200, samples=400, thin=2, chains=2)),
     ]

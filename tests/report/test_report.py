@@ -61,7 +61,8 @@ def test_linkage_section_reports_review_and_truth(html: str, report_input: Repor
 def test_estimate_section_shows_every_method_detail(html: str, report_input: ReportInput) -> None:
     estimate = _section(html, "estimate")
     assert f"{report_input.estimate.estimate:,.0f}" in estimate
-    assert "Graph weights (dga" in estimate  # the main dga run
+    assert 'id="strata"' in estimate and "Each stratum's estimate" in estimate  # the main run is by year
+    assert "Graph weights (dga, dga, no strata)" in estimate
     assert 'id="loglinear"' in estimate and "AIC" in estimate
     assert "LCMCR chains (LCMCR)" in estimate and "R-hat of N" in estimate
     assert "Posterior draws of the total" in estimate

@@ -186,7 +186,7 @@ def graph_weights(rows: Sequence[dict], top: int = 12) -> str:
     shown = list(rows)[:top]
     with plt.rc_context(STYLE):
         figure, axes = plt.subplots(figsize=(6.5, 0.5 + 0.32 * len(shown)))
-        labels = [str(r["graph"]) for r in shown]
+        labels = [str(r["graph"]) or "independence (no edges)" for r in shown]  # the empty graph has no label
         weights = [float(r["weight"]) for r in shown]
         axes.barh(labels, weights, color=PALETTE[3])
         axes.invert_yaxis()
