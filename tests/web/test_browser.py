@@ -1,7 +1,7 @@
-"""The whole path in Debian's Chromium, driven by Playwright: sign in, upload a list and fix its mapping, link,
+"""The whole path in Debian's Chromium, via Playwright: sign in, upload a list and fix its mapping, link,
 review five pairs with the keyboard, estimate, read the result in Arabic, and check what a viewer can reach.
 
-The server is uvicorn on a free port of 127.0.0.1, in a thread, over a workspace of simulated lists. No console
+The server is uvicorn on a free port of 127.0.0.1, (a thread) over a workspace of simulated lists. No console
 error may appear. Skipped (with the reason) when /usr/bin/chromium is missing, except under CI=true.
 """
 

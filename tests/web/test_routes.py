@@ -142,7 +142,7 @@ FORMS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix_post_refused(linked_ws: Path, role: str) -> None:
-    """A role without the permission gets 403 from every action, with a valid CSRF token, and nothing changes."""
+    """A role without the permission gets 403 from every action, (valid CSRF token) and nothing changes."""
     from uncounted.store import audit
     from uncounted.workspace import Workspace
 

@@ -1,4 +1,4 @@
-"""Sessions, CSRF, sign-in limits, headers, uploads and escaping: each protection is attacked and must hold."""
+"""Sessions, CSRF, sign-in limits, headers, uploads and escaping: each one attacked, each must hold."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`uncounted bench web`: concurrent users viewing pages of the web app, against 127.0.0.1 only.
 
-The server runs in its own process (as `uncounted serve` would), so the clients' time is not the server's. Each
+The server runs in its own process (as `uncounted serve` would), so client time is not server time. Each
 simulated user signs in once, then views the pages in turn for the given time, waiting for each answer before
 asking the next (a closed loop, like a person). Latencies are wall-clock per request; p95 is over all views of
 a page. The target of issue 9 is p95 <= 300 ms for page views on 100,000 records with 20 users, and no 5xx.

@@ -36,7 +36,7 @@ def serve(
 
 
 def bench_web(
-    workspace: Path | None = typer.Option(
+    workspace: Path | None = typer.Option(  # noqa: B008 - Typer declares options as defaults
         None, "-w", "--workspace", help="Bench this workspace (needs --user); default: a simulated one."
     ),
     population: int = typer.Option(

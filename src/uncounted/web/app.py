@@ -42,7 +42,7 @@ def create_app(
 ) -> FastAPI:
     """The app over the workspace at `workspace_path` (opened now: a wrong path or passphrase fails here).
 
-    `secure_cookies=True` marks cookies Secure, for a deployment behind HTTPS. `sessions` and `guard` let tests
+    `secure_cookies=True` marks cookies Secure, (behind HTTPS). `sessions` and `guard` let tests
     use a clock they control.
     """
     ws = Workspace.open(workspace_path)
@@ -123,6 +123,6 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> Response:
-        # A bug, ours or a library's: logged in full for the operator, one sentence (no traceback) for the user.
+        # A bug, ours or a library's: logged in full for the operator, one sentence for the user.
         log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return message(request, N_("Something went wrong"), type(exc).__name__, 500)

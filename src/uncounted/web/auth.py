@@ -33,7 +33,7 @@ MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW_SECONDS = 15 * 60
 LOCKOUT_SECONDS = 15 * 60
-#: Sessions nobody has signed in to (a login form's CSRF token) are capped so that a flood of GETs stays bounded.
+#: Sessions nobody has signed in to (a login form's CSRF token) are capped: a flood of GETs stays bounded.
 MAX_ANONYMOUS = 10_000
 
 Clock = Callable[[], float]

@@ -1,6 +1,6 @@
 """What every page shares: the app's state, the signed-in actor, permission dependencies and rendering.
 
-Every page and action declares its permission with `needs("...")`, which signs the user in from the session and
+Every page and action declares its permission with `needs("...")`, which signs the session's user in and
 asks the store's one access check (`uncounted.store.access.require`). Nothing else in the web app decides
 access; the route tests walk the app's routes and check that each one declares exactly one permission.
 """
@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
-from uncounted.store.access import Actor, require
+from uncounted.store.access import PERMISSIONS, Actor, require
 from uncounted.web import i18n
 from uncounted.web.auth import COOKIE, LoginGuard, NotSignedIn, SessionStore, current_actor
 from uncounted.web.uploads import Staging
@@ -81,10 +81,13 @@ def signed_in(request: Request) -> Actor:
     return who
 
 
+SIGNED_IN = Depends(signed_in)
+
+
 def needs(permission: str) -> Callable[..., Actor]:
     """A dependency that signs the user in and asks the one access check for `permission`."""
 
-    def dependency(request: Request, who: Actor = Depends(signed_in)) -> Actor:
+    def dependency(request: Request, who: Actor = SIGNED_IN) -> Actor:
         require(who, permission, resource=request.url.path)
         return who
 
@@ -131,3 +134,7 @@ def render(
 def message(request: Request, title: str, text: str, status: int) -> HTMLResponse:
     """A page that says one thing went wrong, in the request's language (`title` is a marked message id)."""
     return render(request, "message.html", {"title": title, "text": text}, status)
+
+
+#: `who: Actor = ACTOR["records.write"]`: the signed-in actor, holding that permission.
+ACTOR = {permission: Depends(needs(permission)) for permission in PERMISSIONS}

@@ -18,17 +18,23 @@ from uncounted.link.io import ENTITIES_FILE, LINKAGE_DIR
 from uncounted.names import name_keys, normalize, tokens
 from uncounted.records import NAME_FIELDS
 from uncounted.store.models import Import, records
-from uncounted.store.records import load_records
+from uncounted.store.records import list_sources, load_records
 from uncounted.web.context import WebState
 
 _lock = threading.Lock()
 
 
 def records_version(web: WebState) -> tuple[int, int]:
+    """(last record id, last import id): two primary-key lookups, not a count of the whole table."""
     with web.ws.engine.connect() as connection:
-        count = connection.execute(select(func.count()).select_from(records)).scalar_one()
-        last = connection.execute(select(func.max(Import.__table__.c.id))).scalar_one()
-    return int(count), int(last or 0)
+        last_record = connection.execute(select(func.max(records.c.id))).scalar_one()
+        last_import = connection.execute(select(func.max(Import.__table__.c.id))).scalar_one()
+    return int(last_record or 0), int(last_import or 0)
+
+
+def sources(web: WebState) -> pd.DataFrame:
+    """`list_sources`, rebuilt only after an import (it groups every record)."""
+    return _cached(web, "sources", records_version(web), lambda: list_sources(web.ws))
 
 
 def _cached(web: WebState, name: str, version: Any, build: Any) -> Any:

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from uncounted.store import audit, users
 from uncounted.store.access import Actor, roles
-from uncounted.web.context import needs, render, state
+from uncounted.web.context import ACTOR, needs, render, state
 from uncounted.web.csrf import check_csrf
 
 router = APIRouter()
@@ -29,7 +29,7 @@ def audit_log(request: Request) -> Response:
 
 
 @router.get("/users")
-def user_list(request: Request, who: Actor = Depends(needs("users.manage"))) -> Response:
+def user_list(request: Request, who: Actor = ACTOR["users.manage"]) -> Response:
     ws = state(request).ws
     return render(request, "users.html", {"users": users.list_users(ws, who), "roles": sorted(roles(ws))})
 
@@ -40,7 +40,7 @@ def user_add(
     name: str = Form(..., max_length=64),
     role: str = Form(..., max_length=32),
     password: str = Form(..., max_length=1024),
-    who: Actor = Depends(needs("users.manage")),
+    who: Actor = ACTOR["users.manage"],
 ) -> Response:
     users.add_user(state(request).ws, who, name, role, password)
     return RedirectResponse("/users", status_code=303)
@@ -48,7 +48,7 @@ def user_add(
 
 @router.post("/users/disable", dependencies=[Depends(check_csrf)])
 def user_disable(
-    request: Request, name: str = Form(..., max_length=64), who: Actor = Depends(needs("users.manage"))
+    request: Request, name: str = Form(..., max_length=64), who: Actor = ACTOR["users.manage"]
 ) -> Response:
     web = state(request)
     users.disable_user(web.ws, who, name)

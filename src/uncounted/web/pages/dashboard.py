@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from uncounted.pipeline import ESTIMATE_FILE
 from uncounted.store import audit
 from uncounted.store.access import Actor
-from uncounted.store.records import list_sources
 from uncounted.web import data
-from uncounted.web.context import WebState, needs, render, state
+from uncounted.web.context import ACTOR, WebState, render, state
 
 router = APIRouter()
 
@@ -24,7 +23,7 @@ def latest_estimate(web: WebState) -> dict[str, Any] | None:
 
 
 @router.get("/")
-def dashboard(request: Request, who: Actor = Depends(needs("records.read"))) -> Response:
+def dashboard(request: Request, who: Actor = ACTOR["records.read"]) -> Response:
     web = state(request)
     entities = data.entities(web)
     activity = audit.entries(web.ws, last=10)[::-1] if who.can("audit.read") else []
@@ -32,7 +31,7 @@ def dashboard(request: Request, who: Actor = Depends(needs("records.read"))) -> 
         request,
         "dashboard.html",
         {
-            "sources": list_sources(web.ws).to_dict("records"),
+            "sources": data.sources(web).to_dict("records"),
             "people": int(entities["entity_id"].nunique()) if entities is not None else None,
             "estimate": latest_estimate(web),
             "activity": activity,

@@ -1,4 +1,4 @@
-"""Estimates: run one with a method, a stratification and a seed; read the result with its interval and strata.
+"""Estimates: run one with a method, a stratification and a seed; read its result, interval and strata.
 
 The run reads the capture histories of the latest linkage and calls `uncounted.mse.estimate.estimate` (or
 `estimate_strata`), the same functions as the CLI; the result is saved as the workspace's estimate.json (the
@@ -23,7 +23,7 @@ from uncounted.pipeline import CAPTURES_FILE, ESTIMATE_FILE, REPORT_FILE, captur
 from uncounted.store import audit
 from uncounted.store.access import Actor
 from uncounted.web import data
-from uncounted.web.context import WebState, needs, render, state
+from uncounted.web.context import ACTOR, WebState, needs, render, state
 from uncounted.web.csrf import check_csrf
 from uncounted.web.pages.dashboard import latest_estimate
 
@@ -60,7 +60,7 @@ def estimate_run(
     method: str = Form(...),
     stratum: str = Form(""),
     seed: int = Form(1, ge=0, le=2**31 - 1),
-    who: Actor = Depends(needs("records.write")),
+    who: Actor = ACTOR["records.write"],
 ) -> Response:
     from uncounted.mse.estimate import estimate
     from uncounted.mse.strata import estimate_strata

@@ -19,7 +19,7 @@ from uncounted.pipeline import captures_workspace, link_workspace
 from uncounted.store import audit
 from uncounted.store.access import Actor
 from uncounted.web import data
-from uncounted.web.context import needs, render, state
+from uncounted.web.context import ACTOR, needs, render, state
 from uncounted.web.csrf import check_csrf
 
 router = APIRouter()
@@ -41,9 +41,9 @@ def linkage_status(request: Request) -> Response:
 
 
 @router.post("/linkage/run", dependencies=[Depends(check_csrf)])
-def linkage_run(request: Request, who: Actor = Depends(needs("records.write"))) -> Response:
+def linkage_run(request: Request, who: Actor = ACTOR["records.write"]) -> Response:
     web = state(request)
-    if data.records_version(web)[0] == 0:
+    if data.sources(web).empty:
         raise BadInput("there are no records to link yet; import a list first")
     linkage = link_workspace(web.ws, step=lambda _: None)
     captures_workspace(web.ws, linkage)
@@ -64,7 +64,7 @@ def _labelled_by(web_labels: pd.DataFrame, reviewer: str) -> set[tuple[str, str,
 
 
 @router.get("/review")
-def review(request: Request, who: Actor = Depends(needs("review.label"))) -> Response:
+def review(request: Request, who: Actor = ACTOR["review.label"]) -> Response:
     web = state(request)
     queue = data.review_queue(web)
     if queue is None:
@@ -95,7 +95,7 @@ def review_label(
     record_id_r: str = Form(..., max_length=200),
     label: str = Form(..., pattern="^(match|non-match|unsure)$"),
     reason: str = Form("", max_length=2000),
-    who: Actor = Depends(needs("review.label")),
+    who: Actor = ACTOR["review.label"],
 ) -> Response:
     web = state(request)
     queue = data.review_queue(web)

@@ -1,9 +1,9 @@
 """Lists: the imported sources, uploading a file with a mapping preview, import results and the quarantine.
 
 An upload is checked by content and staged; the next page shows the file's columns, each mapped onto a
-canonical field (guessed from the header, changeable), with the first rows as they would be imported. Importing
+canonical field (guessed from its header), with the first rows as they would be imported. Importing
 goes through `uncounted.ingest.ingest_file` with a mapping file written from the form, so the web and the CLI
-import in exactly the same way; invalid rows are quarantined with their reasons (or, if asked, refuse the file).
+import in exactly the same way; invalid rows are quarantined with their reasons (or refuse the file).
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ from uncounted.records import CANONICAL_FIELDS
 from uncounted.store import audit
 from uncounted.store.access import Actor
 from uncounted.store.models import Import
-from uncounted.store.records import list_sources, load_quarantine
-from uncounted.web.context import needs, render, state
+from uncounted.store.records import load_quarantine
+from uncounted.web import data
+from uncounted.web.context import ACTOR, needs, render, state
 from uncounted.web.csrf import check_csrf
 from uncounted.web.uploads import Staged
 
 router = APIRouter()
+UPLOAD = File(...)
 PREVIEW_ROWS = 5
 QUARANTINE_PAGE = 500
 
@@ -43,13 +45,13 @@ def lists(request: Request) -> Response:
             connection.execute(select(Import.__table__).order_by(Import.id.desc()).limit(50)).mappings().all()
         )
     return render(
-        request, "lists.html", {"sources": list_sources(web.ws).to_dict("records"), "imports": imports}
+        request, "lists.html", {"sources": data.sources(web).to_dict("records"), "imports": imports}
     )
 
 
 @router.post("/lists/upload", dependencies=[Depends(check_csrf)])
 async def upload(
-    request: Request, file: UploadFile = File(...), who: Actor = Depends(needs("records.write"))
+    request: Request, file: UploadFile = UPLOAD, who: Actor = ACTOR["records.write"]
 ) -> Response:
     web = state(request)
     data = await file.read(web.max_upload + 1)
@@ -112,7 +114,7 @@ def _rules(headers: list[str], chosen: list[str]) -> Mapping:
 
 
 @router.get("/lists/mapping/{token}")
-def mapping_form(request: Request, token: str, who: Actor = Depends(needs("records.write"))) -> Response:
+def mapping_form(request: Request, token: str, who: Actor = ACTOR["records.write"]) -> Response:
     web = state(request)
     staged = web.uploads.get(token, who.name)
     raw = _raw(staged)
@@ -128,7 +130,7 @@ async def mapping_submit(
     source: str = Form(..., max_length=200),
     action: str = Form("preview", pattern="^(preview|import)$"),
     quarantine: str = Form(""),
-    who: Actor = Depends(needs("records.write")),
+    who: Actor = ACTOR["records.write"],
 ) -> Response:
     web = state(request)
     staged = web.uploads.get(token, who.name)
