@@ -115,3 +115,15 @@ def test_linkage_share_is_the_between_part_of_rubins_variance(report_input: Repo
     )
     # (1 + 1/4) * 0.16 = 0.2 of a total 0.5
     assert abs(linkage_share(combined) - 0.4) < 1e-12
+
+
+def test_without_a_workspace_or_records_the_report_says_what_it_could_not_show(
+    report_input: ReportInput,
+) -> None:
+    from dataclasses import replace
+
+    bare = render_report(replace(report_input, workspace=None, records=None, checks=True))
+    assert '<section id="testimony">' not in bare
+    assert "No workspace was given, so no review labels were read." in bare
+    assert "Linkage replicates need the records and the scored pairs" in bare
+    assert "<svg" in _section(bare, "sensitivity")  # leave-one-list-out still runs
