@@ -96,13 +96,14 @@ def captures_workspace(ws: Workspace, linkage: Linkage | None = None) -> pd.Data
 def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = print
                        ) -> tuple[Estimate, list[tuple[str, Estimate]]]:
     """The main estimate (method and strata from settings) and the other methods beside it as sensitivity."""
-    from uncounted.mse.estimate import estimate
+    from uncounted.mse.estimate import OPTIONS, estimate
     from uncounted.mse.strata import estimate_strata
 
     settings = ws.section("estimate")
     lists = list_columns(histories)
     method, strata, seed = settings["method"], list(settings.get("strata", [])), int(settings["seed"])
-    options = {k: v for k, v in settings.items() if k not in {"method", "strata", "seed", "sensitivity"}}
+    # Only the chosen method's own options: a workspace keeps every method's settings side by side.
+    options = {k: v for k, v in settings.items() if k in OPTIONS.get(str(method).lower(), ()) and k != "seed"}
     table = CaptureTable.from_frame(histories[lists])
     step(f"estimating with {method}" + (f" by {', '.join(strata)}" if strata else ""))
     if strata:

@@ -42,3 +42,15 @@ def test_bad_cell_is_named_by_row_and_column():
     with pytest.raises(BadInput) as caught:
         CaptureTable.from_frame(pd.DataFrame({"A": [1, 1, 1], "B": [1, 0, 1], "count": ["2", "x", "1"]}), file="t.csv")
     assert str(caught.value).startswith("t.csv, row 3, column 'count':")
+
+
+def test_the_workspace_capture_history_file_reads_with_its_strata(tmp_path):
+    from uncounted.mse.capture import read_capture_csv
+
+    path = tmp_path / "capture_histories.csv"
+    path.write_text("entity_id,a,b,c,year\nE1,1,0,1,2012\nE2,1,1,0,2013\nE3,0,1,1,2012\nE4,1,1,1,2013\n",
+                    encoding="utf-8")
+    tables = read_capture_csv(str(path), strata=["year"])
+    assert sorted(tables) == ["2012", "2013"] and tables["2012"].lists == ("a", "b", "c")
+    with pytest.raises(BadInput, match="pass --strata year"):
+        read_capture_csv(str(path))

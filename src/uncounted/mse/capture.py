@@ -17,6 +17,7 @@ import pandas as pd
 from uncounted.errors import BadInput
 
 COUNT_COLUMN = "count"
+ID_COLUMN = "entity_id"
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,8 @@ def read_capture_csv(path: str, strata: Sequence[str] = ()) -> dict[str, Capture
     missing = [s for s in strata if s not in frame.columns]
     if missing:
         raise BadInput(f"no stratum column named {', '.join(map(repr, missing))}", file=path)
-    lists = [c for c in frame.columns if c != COUNT_COLUMN and c not in strata]
+    # A person-level table written by `uncounted link` carries its people's ids: they are not lists.
+    lists = [c for c in frame.columns if c not in (COUNT_COLUMN, ID_COLUMN) and c not in strata]
     if not strata:
         return {"": CaptureTable.from_frame(frame, lists, file=path)}
     # Every stratum keeps the same lists; a list empty within one stratum is that stratum's problem to report.
@@ -193,7 +195,8 @@ def _zero_one_matrix(frame: pd.DataFrame, columns: Sequence[str], file: str | No
         bad = ~values.isin(["0", "1", "0.0", "1.0"])
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise BadInput(f"capture indicator '{values.iloc[i]}' is not 0 or 1", file=file, row=i + 2, column=column)
+            raise BadInput(f"capture indicator '{values.iloc[i]}' is not 0 or 1 (if '{column}' is a stratum, not a "
+                           f"list, pass --strata {column})", file=file, row=i + 2, column=column)
         out[:, j] = values.str[0].astype(int).to_numpy()
     return out
 
