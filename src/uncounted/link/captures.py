@@ -38,12 +38,14 @@ def capture_histories(records: pd.DataFrame, entities: pd.DataFrame,
     seen = seen[sorted(seen.columns)]
     histories = seen.reset_index()
     histories.columns.name = None
+    # Sources ranked alphabetically as integers: a numeric minimum is vectorised, a string one is not.
+    source_rank = pd.Categorical(linked["source"], categories=sorted(linked["source"].unique())).codes
     for stratum in strata:
         values = STRATUM_DERIVATIONS[stratum](linked).fillna("").replace("", pd.NA)
         consensus = (
-            pd.DataFrame({"entity_id": linked["entity_id"], "value": values, "source": linked["source"]})
+            pd.DataFrame({"entity_id": linked["entity_id"], "value": values, "source": source_rank})
             .dropna(subset=["value"])
-            .groupby(["entity_id", "value"], as_index=False)
+            .groupby(["entity_id", "value"], as_index=False, observed=True)
             .agg(votes=("source", "size"), first_source=("source", "min"))
             .sort_values(["entity_id", "votes", "first_source"], ascending=[True, False, True])
             .drop_duplicates("entity_id")
