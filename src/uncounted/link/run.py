@@ -53,7 +53,7 @@ def link_records(records: pd.DataFrame, *, threshold: float = 0.5, seed: int = 1
                       rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend, labels=labels)
 
 
-def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], None],
+def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], list[str] | None],
                rules: ClusterRules, seed: int = 1, backend: str = "duckdb",
                labels: pd.DataFrame | None = None) -> Linkage:
     """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings.
@@ -63,7 +63,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
     linker = _linker(table, sources, settings, backend)
-    train(linker, seed)
+    training_notes = train(linker, seed) or []
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
@@ -81,6 +81,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
         "clusters_split_by_guard_rails": splits,
         "mode": "link and dedupe" if len(sources) > 1 else "dedupe only (a single list)",
         "reviewed_pairs_applied": 0 if labels is None else int(labels["label"].isin(["match", "non-match"]).sum()),
+        "training_notes": training_notes,
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
                     "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
@@ -119,15 +120,27 @@ def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], b
     return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
 
 
-def train_unsupervised(linker: Any, seed: int) -> None:
-    """Prior from rules that catch only matches; u by random sampling; m by EM on blocks (Splink)."""
+def train_unsupervised(linker: Any, seed: int) -> list[str]:
+    """Prior from rules that catch only matches; u by random sampling; m by EM on blocks (Splink).
+
+    Returns notes on training blocks that had to be skipped: on small lists Splink 5's EM can push an m
+    probability below the smallest float its own check accepts and stop; that block is then left out and
+    its comparisons keep what the other blocks estimated.
+    """
     from splink import block_on
 
     training = linker.training
     training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
     training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
+    notes = []
     for columns in TRAINING_BLOCKS:
-        training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+        try:
+            training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+        except ValueError as exc:
+            if "below the minimum allowed value" not in str(exc):
+                raise
+            notes.append(f"EM on the block {' + '.join(columns)} underflowed and was skipped (too few pairs)")
+    return notes
 
 
 PAIR_KEYS = ["source_l", "record_id_l", "source_r", "record_id_r"]
