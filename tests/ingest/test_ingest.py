@@ -53,7 +53,7 @@ def test_the_original_is_kept_byte_for_byte_under_its_hash(ws, tmp_path):
     result = ingest_file(ws, path)
     data = path.read_bytes()
     assert result.sha256 == hashlib.sha256(data).hexdigest()
-    kept = ws.originals / f"{result.sha256}.csv"
+    kept = ws.originals / result.sha256
     assert kept.read_bytes() == data
     assert [p.name for p in ws.originals.iterdir()] == [kept.name]  # no temporary left
 
@@ -62,7 +62,7 @@ def test_a_lost_original_is_put_back_by_the_next_import(ws, tmp_path):
     """A crash between commit and rename leaves the store naming a missing original; re-running heals it."""
     path = write_csv(tmp_path / "a.csv")
     result = ingest_file(ws, path)
-    kept = ws.originals / f"{result.sha256}.csv"
+    kept = ws.originals / result.sha256
     kept.rename(kept.with_name(kept.name + PARTIAL))  # as if killed just before the rename
     assert ingest_file(ws, path).already_imported
     assert kept.read_bytes() == path.read_bytes()

@@ -137,9 +137,6 @@ def test_names_written_to_an_encrypted_workspace_are_in_none_of_its_files(
     assert found[True] == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="ingest keeps originals in clear even in an encrypted workspace (issue 8)"
-)
 def test_an_imported_original_in_an_encrypted_workspace_is_not_in_clear(tmp_path: Path) -> None:
     from uncounted.ingest import ingest_file
 

@@ -24,7 +24,7 @@ def imported(tmp_path: Path) -> tuple[Workspace, Path]:
     source = tmp_path / "list.csv"
     source.write_text(CSV, encoding="utf-8")
     result = ingest_file(ws, source, source="A")
-    return ws, ws.originals / f"{result.sha256}.csv"
+    return ws, ws.originals / result.sha256
 
 
 def test_intact_originals_pass_with_the_hashes_the_import_recorded(imported: tuple[Workspace, Path]) -> None:

@@ -26,6 +26,7 @@ from uncounted.ingest.quarantine import quarantine_rows, refuse
 from uncounted.ingest.read import RawTable, read_table
 from uncounted.ingest.validate import check_file, normalise, validate
 from uncounted.records import CANONICAL_FIELDS
+from uncounted.store import originals
 from uncounted.store.models import Import, Quarantined, records
 from uncounted.workspace import Workspace
 
@@ -85,7 +86,7 @@ def ingest_file(
     frame, origin, warnings = _canonical(raw, rules, path, source)
     warnings = raw.warnings + warnings
 
-    name = fixity.original_name(sha256, path.name)
+    name = originals.name_for(sha256)
     staged: Path | None = None
     try:
         with ws.session() as session:
@@ -128,7 +129,7 @@ def ingest_file(
                     warnings=warnings,
                 )
             )
-            staged = fixity.stage_original(ws.originals, name, data)
+            staged = originals.stage(ws, data, sha256, name)
     except _Claimed:  # another process committed these bytes while we were reading them
         done = _already_imported(ws, sha256, data, file)
         if done is None:
@@ -136,13 +137,13 @@ def ingest_file(
         return done
     except BaseException as exc:
         if staged is not None:
-            fixity.discard(staged)
+            originals.discard(staged)
         if isinstance(exc, OperationalError) and "locked" in str(exc.orig):
             raise UncountedError(
                 "the store is busy with another import; nothing was written, try again when it has finished"
             ) from None
         raise
-    fixity.publish(staged)
+    originals.publish(staged)
     return ImportResult(
         import_id, sources, sha256, len(clean), n_records, len(entries), False, warnings, file
     )
@@ -199,9 +200,7 @@ def _already_imported(ws: Workspace, sha256: str, data: bytes, file: str) -> Imp
         )
     if row is None:
         return None
-    kept = ws.originals / row["original"]
-    if not kept.is_file():
-        fixity.publish(fixity.stage_original(ws.originals, row["original"], data))
+    originals.publish(originals.stage(ws, data, sha256, row["original"]))
     return ImportResult(
         row["id"],
         tuple(row["sources"]),

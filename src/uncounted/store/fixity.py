@@ -3,7 +3,8 @@
 The originals are the evidence; a court, a partner or the group itself may ask years later whether they are
 still the bytes that were imported. Expected hashes come from the store (imported lists in `imports`,
 testimony originals in `testimony_accounts`); any other file in the originals folder whose name is a SHA-256
-is checked against its own name. Files the store names but the folder lacks are reported missing.
+is checked against its own name. Files the store names but the folder lacks are reported missing. In an
+encrypted workspace the originals are decrypted on the fly; one that no longer decrypts counts as altered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
-from uncounted.ingest.fixity import PARTIAL, sha256_file
+from uncounted.ingest.fixity import PARTIAL
+from uncounted.store import originals
 from uncounted.workspace import Workspace
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}")
@@ -70,7 +72,7 @@ def check(ws: Workspace) -> FixityReport:
     for name in sorted(expected):
         if name not in present:
             report.missing.append(name)
-        elif sha256_file(folder / name) == expected[name]:
+        elif originals.plaintext_sha256(ws, name, expected[name]) == expected[name]:
             report.ok.append(name)
         else:
             report.altered.append(name)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from uncounted.ingest import fixity
+from uncounted.store import originals
 from uncounted.store import testimony as tables
 from uncounted.testimony.corroborate import Finding
 from uncounted.testimony.io import read_file
@@ -76,25 +76,27 @@ def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
                 summary.claims += len(part.claims)
     except BaseException:
         for partial in staged:  # the store is unchanged, so the originals staged for it go too
-            fixity.discard(partial)
+            originals.discard(partial)
         raise
     for partial in staged:
-        fixity.publish(partial)
+        originals.publish(partial)
     return summary
 
 
 def _stage_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
-    """Stage each new original, byte for byte, as `originals/<sha256>` (published once the store commits).
+    """Stage each new original as `originals/<sha256>` (published once the store commits).
 
-    Named by the bare hash, as `uncounted.store.fixity` expects for testimony originals; written and renamed
-    with the list importer's fixity helpers, so a crash never leaves half an original under its final name.
+    Written through `uncounted.store.originals`, like the lists, so it is encrypted in an encrypted workspace
+    and a crash never leaves half an original under its final name.
     """
     staged: dict[str, Path] = {}
     for account in accounts:
         digest = account.original_sha256
-        if account.original_path is None or digest in staged or (ws.originals / digest).exists():
+        if account.original_path is None or digest in staged:
             continue
-        staged[digest] = fixity.stage_original(ws.originals, digest, account.original_path.read_bytes())
+        partial = originals.stage(ws, account.original_path.read_bytes(), digest)
+        if partial is not None:
+            staged[digest] = partial
     return list(staged.values())
 
 
