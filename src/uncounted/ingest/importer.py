@@ -26,8 +26,10 @@ from uncounted.ingest.quarantine import quarantine_rows, refuse
 from uncounted.ingest.read import RawTable, read_table
 from uncounted.ingest.validate import check_file, normalise, validate
 from uncounted.records import CANONICAL_FIELDS
-from uncounted.store import originals
+from uncounted.store import audit, originals
+from uncounted.store.access import Actor
 from uncounted.store.models import Import, Quarantined, records
+from uncounted.store.users import LOCAL
 from uncounted.workspace import Workspace
 
 CHUNK = 50_000  # rows per executemany: big enough to be fast, small enough to report progress
@@ -63,13 +65,15 @@ def ingest_file(
     mapping: str | Path | None = None,
     quarantine: bool = False,
     progress: Progress | None = None,
+    by: Actor | str = LOCAL,
 ) -> ImportResult:
     """Import one CSV, XLSX or Parquet list into the workspace's store.
 
     The source name is `source` if given, else the mapping's fixed `source`, else the file's `source` column
     (per row), else the file's stem. Strict by default: any invalid row raises BadInput and nothing is
     written; with `quarantine=True` valid rows are imported and invalid ones go to the quarantine table with
-    reasons. Re-importing the same bytes (same SHA-256) does nothing and says so.
+    reasons. Re-importing the same bytes (same SHA-256) does nothing and says so. The import is audited as
+    `by` in the same transaction as the rows.
     """
     path = Path(path)
     file = str(path)
@@ -129,6 +133,9 @@ def ingest_file(
                     warnings=warnings,
                 )
             )
+            audit.record(session, by, "import", path.name, {
+                "sha256": sha256, "sources": list(sources), "rows": len(clean), "records": n_records,
+                "quarantined": len(entries)})
             staged = originals.stage(ws, data, sha256, name)
     except _Claimed:  # another process committed these bytes while we were reading them
         done = _already_imported(ws, sha256, data, file)

@@ -18,7 +18,9 @@ from sqlalchemy import select
 
 from uncounted.errors import BadInput
 from uncounted.places import governorate_code
-from uncounted.store.review import LABELS, ReviewLabel
+from uncounted.store import audit
+from uncounted.store.review import ReviewLabel
+from uncounted.store.users import LOCAL
 from uncounted.workspace import Workspace
 
 #: Record fields reviewers see side by side, in reading order.
@@ -115,7 +117,7 @@ def read_review_file(path: str | Path, reviewer: str | None = None) -> pd.DataFr
     return done[[*PAIR_KEYS, "label", "reviewer", "reason", "match_probability", "sample_weight"]]
 
 
-def store_labels(ws: Workspace, labels: pd.DataFrame, file_sha256: str = "") -> int:
+def store_labels(ws: Workspace, labels: pd.DataFrame, file_sha256: str = "", by: str = LOCAL) -> int:
     now = datetime.now(UTC)
     with ws.session() as session:
         session.add_all(
@@ -124,6 +126,7 @@ def store_labels(ws: Workspace, labels: pd.DataFrame, file_sha256: str = "") -> 
                         sample_weight=float(row["sample_weight"]), labelled_at=now, file_sha256=file_sha256)
             for row in labels.to_dict("records")
         )
+        audit.record(session, by, "review.labels", file_sha256, {"labels": len(labels)})
     return len(labels)
 
 

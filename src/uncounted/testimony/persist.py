@@ -16,8 +16,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
-from uncounted.store import originals
+from uncounted.store import audit, originals
 from uncounted.store import testimony as tables
+from uncounted.store.access import Actor
+from uncounted.store.users import LOCAL
 from uncounted.testimony.corroborate import Finding
 from uncounted.testimony.io import read_file
 from uncounted.testimony.model import Account, Claim, Testimony, Witness
@@ -33,8 +35,11 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)  # files imported before
 
 
-def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
-    """Import testimony files into the workspace; on any bad row nothing at all is written."""
+def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCAL) -> ImportSummary:
+    """Import testimony files into the workspace; on any bad row nothing at all is written.
+
+    The import is audited as `by` in the same transaction as the rows.
+    """
     summary = ImportSummary()
     existing = load_testimony(ws)
     with ws.session() as session:
@@ -74,6 +79,10 @@ def import_testimony(ws: Workspace, paths: list[Path]) -> ImportSummary:
                 summary.witnesses += len(part.witnesses)
                 summary.accounts += len(part.accounts)
                 summary.claims += len(part.claims)
+            if fresh:
+                audit.record(session, by, "testimony.import", ", ".join(p.name for p, _, _ in fresh), {
+                    "files": [{"file": p.name, "sha256": d} for p, d, _ in fresh],
+                    "witnesses": summary.witnesses, "accounts": summary.accounts, "claims": summary.claims})
     except BaseException:
         for partial in staged:  # the store is unchanged, so the originals staged for it go too
             originals.discard(partial)
