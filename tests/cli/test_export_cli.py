@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from tests.ingest.lists import write_csv
-from uncounted.cli import main
 from uncounted.ingest import ingest_file
 from uncounted.store import audit, users
 from uncounted.workspace import Workspace
-
-
-def run(monkeypatch, capsys, *args):
-    monkeypatch.setattr(sys, "argv", ["uncounted", *map(str, args)])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.fixture
@@ -33,20 +22,20 @@ def ws(tmp_path, monkeypatch):
     return ws
 
 
-def test_a_viewer_exports_entities_but_not_records(ws, monkeypatch, capsys, tmp_path):
-    code, out, _ = run(monkeypatch, capsys, "export", "entities", "--out", tmp_path / "e.csv", "-w", ws.path,
+def test_a_viewer_exports_entities_but_not_records(run_cli, ws, tmp_path):
+    code, out, _ = run_cli("export", "entities", "--out", tmp_path / "e.csv", "-w", ws.path,
                        "--as", "vera")
     assert code in (0, None) and (tmp_path / "e.csv").is_file()
-    code, _, err = run(monkeypatch, capsys, "export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
+    code, _, err = run_cli("export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
                        "--as", "vera")
     assert code == 3 and "export.records" in err and "Traceback" not in err
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_every_export_is_audited(ws, monkeypatch, capsys, tmp_path):
+def test_every_export_is_audited(run_cli, ws, monkeypatch, tmp_path):
     monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", "a long admin password")
     before = audit.count(ws)
-    code, _, err = run(monkeypatch, capsys, "export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
+    code, _, err = run_cli("export", "records", "--out", tmp_path / "r.csv", "-w", ws.path,
                        "--as", "amal")
     assert code in (0, None), err
     last = audit.entries(ws, last=1)[0]

@@ -203,18 +203,8 @@ def test_write_simulation(sim, tmp_path):
         write_simulation(sim, tmp_path / "out" / "truth.csv" / "below")
 
 
-def run_cli(monkeypatch, capsys, *args):
-    from uncounted.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["uncounted", *map(str, args)])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
-
-
-def test_cli_writes_the_files_and_a_summary(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli(monkeypatch, capsys, "simulate", "--out", tmp_path / "sim", "--population", 500,
+def test_cli_writes_the_files_and_a_summary(run_cli, tmp_path):
+    code, out, err = run_cli("simulate", "--out", tmp_path / "sim", "--population", 500,
                              "--lists", 3, "--seed", 5)
     assert code in (0, None), err
     assert "500 people" in out and "list_c" in out
@@ -226,12 +216,12 @@ def test_cli_writes_the_files_and_a_summary(monkeypatch, capsys, tmp_path):
 
 @pytest.mark.parametrize("args", [["--population", 0], ["--lists", 1], ["--lists", 9], ["--seed", -3],
                                   ["--out-is-file"]])
-def test_cli_refuses_bad_input(monkeypatch, capsys, tmp_path, args):
+def test_cli_refuses_bad_input(run_cli, tmp_path, args):
     target = tmp_path / "sim"
     if args == ["--out-is-file"]:
         target.write_text("x")
         args = []
-    code, out, err = run_cli(monkeypatch, capsys, "simulate", "--out", target, *args)
+    code, out, err = run_cli("simulate", "--out", target, *args)
     assert code == 2
     assert "Traceback" not in err and err.strip().count("\n") == 0
     assert not (tmp_path / "sim").is_dir()
