@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testimony.factory import CLAIMS, FREQ, SIZE, claim, write_testimony
+from tests.testimony.factory import CLAIMS, FREQ, SIZE, claim, vaulted, write_testimony
 from uncounted.cli import main
 from uncounted.workspace import Workspace
 
@@ -36,7 +36,7 @@ combine = "median_of_sources"
 
 
 def test_import_corroborate_extrapolate_through_a_workspace(monkeypatch, capsys, tmp_path):
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     paths = write_testimony(tmp_path / "in")
     code, out, err = run(monkeypatch, capsys, "import", *paths, "-w", ws.path)
     assert code == 0, err
@@ -65,7 +65,7 @@ def test_extrapolate_reads_the_files_its_model_names(monkeypatch, capsys, tmp_pa
 
 
 def test_witness_identities_never_reach_the_output(monkeypatch, capsys, tmp_path):
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     paths = write_testimony(tmp_path / "in")
     outputs = [run(monkeypatch, capsys, "import", *paths, "-w", ws.path)]
     outputs.append(run(monkeypatch, capsys, "corroborate", "-w", ws.path, "--json"))
@@ -90,7 +90,7 @@ BAD = [
 @pytest.mark.parametrize(("case", "claims", "words"), BAD, ids=[b[0] for b in BAD])
 def test_bad_claims_exit_2_naming_file_and_row_and_import_nothing(monkeypatch, capsys, tmp_path, case, claims,
                                                                  words):
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     paths = write_testimony(tmp_path / "in", claims=[*CLAIMS[:2], *claims])
     code, out, err = run(monkeypatch, capsys, "import", *paths, "-w", ws.path)
     assert code == 2
@@ -102,7 +102,7 @@ def test_bad_claims_exit_2_naming_file_and_row_and_import_nothing(monkeypatch, c
 
 
 def test_unknown_witness_exits_2_naming_the_accounts_row(monkeypatch, capsys, tmp_path):
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     accounts = [{"account_id": "A1", "witness_id": "W1", "kind": "interview"},
                 {"account_id": "A2", "witness_id": "W404", "kind": "interview"}]
     paths = write_testimony(tmp_path / "in", accounts=accounts, claims=[claim("C1", "A1")])
@@ -132,7 +132,7 @@ def test_the_example_runs_as_it_is_from_the_repository_root(monkeypatch, capsys)
 
 
 def test_a_workspace_may_hold_its_own_standard(monkeypatch, capsys, tmp_path):
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     ws.settings["testimony"] = {"standard": {"name": "three-direct", "min_direct_sources": 3}}
     ws.save_settings()
     assert run(monkeypatch, capsys, "import", *write_testimony(tmp_path / "in"), "-w", ws.path)[0] == 0

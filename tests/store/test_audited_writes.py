@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.testimony.factory import write_testimony
+from tests.testimony.factory import vaulted, write_testimony
 from uncounted.errors import BadInput
 from uncounted.ingest import ingest_file
 from uncounted.link.review import store_labels
@@ -42,12 +42,12 @@ def test_a_refused_import_leaves_no_audit_entry(tmp_path: Path) -> None:
     assert actions(ws) == []
 
 
-def test_a_testimony_import_is_audited(tmp_path: Path) -> None:
+def test_a_testimony_import_is_audited(monkeypatch, tmp_path: Path) -> None:
     files = write_testimony(tmp_path)
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     summary = import_testimony(ws, files)
     import_testimony(ws, files)  # already imported: no second entry
-    [(who, action, target, details)] = actions(ws)
+    [_, (who, action, target, details)] = actions(ws)  # after the vault's initialisation
     assert (who, action) == ("local", "testimony.import")
     assert target == ", ".join(p.name for p in files)
     assert (details["witnesses"], details["accounts"], details["claims"]) == (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testimony.factory import ACCOUNTS, write_testimony
+from tests.testimony.factory import ACCOUNTS, vaulted, write_testimony
 from uncounted.ingest import ingest_file
 from uncounted.store import fixity, originals
 from uncounted.testimony.persist import import_testimony
@@ -98,11 +98,13 @@ def test_an_original_kept_in_clear_before_encryption_still_verifies(tmp_path: Pa
     assert fixity.check(ws).ok == [digest + ".csv"]
 
 
-def test_a_testimony_transcript_in_an_encrypted_workspace_is_not_in_clear(tmp_path: Path) -> None:
+def test_a_testimony_transcript_in_an_encrypted_workspace_is_not_in_clear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a1.txt").write_bytes(SECRET)
     files = write_testimony(tmp_path / "in", accounts=[{**ACCOUNTS[0], "original": "a1.txt"}, *ACCOUNTS[1:]])
-    ws = Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE)
+    ws = vaulted(Workspace.create(tmp_path / "ws", encrypt=True, passphrase=PASSPHRASE), monkeypatch)
     import_testimony(ws, files)
     digest = hashlib.sha256(SECRET).hexdigest()
     assert SECRET not in (ws.originals / digest).read_bytes()

@@ -6,6 +6,12 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from uncounted.store.users import local_actor
+from uncounted.store.vault import VAULT_PASSPHRASE_ENV, Vault
+from uncounted.workspace import Workspace
+
 WITNESSES: list[dict[str, Any]] = [
     {"witness_id": "W1", "role": "former detainee", "reliability": "B", "protected_name": "Secret Name One",
      "protected_contact": "secret-contact-1"},
@@ -62,3 +68,13 @@ def claim(claim_id: str, account_id: str, **fields: Any) -> dict[str, Any]:
     """A group-size claim (20–50 people, direct) unless `fields` say otherwise."""
     return {"claim_id": claim_id, "account_id": account_id, "claim_type": "group_size", "fact_key": SIZE,
             "low": 20, "high": 50, "unit": "people", "knowledge": "direct", **fields}
+
+
+VAULT_PASSPHRASE = "invented vault passphrase"
+
+
+def vaulted(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    """The workspace with an identity vault, unlocked for this test through UNCOUNTED_VAULT_PASSPHRASE."""
+    monkeypatch.setenv(VAULT_PASSPHRASE_ENV, VAULT_PASSPHRASE)
+    Vault.initialise(ws, local_actor(ws), VAULT_PASSPHRASE)
+    return ws

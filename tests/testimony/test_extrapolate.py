@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.testimony.factory import ACCOUNTS, CLAIMS, FREQ, SIZE, claim, write_testimony
+from tests.testimony.factory import ACCOUNTS, CLAIMS, FREQ, SIZE, claim, vaulted, write_testimony
 from uncounted.errors import BadInput
 from uncounted.testimony import model as testimony_model
 from uncounted.testimony.extrapolate import extrapolate, load_model
@@ -152,7 +152,7 @@ def test_claims_may_be_listed_and_must_exist(tmp_path):
         extrapolate(_model(tmp_path, text.format(other="C6").replace('"C3", ', "")), testimony)
 
 
-def test_a_model_file_runs_on_its_own_files_or_a_workspace(tmp_path):
+def test_a_model_file_runs_on_its_own_files_or_a_workspace(monkeypatch, tmp_path):
     from uncounted.testimony.extrapolate import extrapolate_file
     from uncounted.testimony.persist import import_testimony
     from uncounted.workspace import Workspace
@@ -165,7 +165,7 @@ def test_a_model_file_runs_on_its_own_files_or_a_workspace(tmp_path):
         extrapolate_file(alone)
     named = tmp_path / "in" / "named.toml"
     named.write_text(text.format(files='testimony = ["witnesses.csv", "accounts.csv", "claims.csv"]\n'))
-    ws = Workspace.create(tmp_path / "ws")
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
     import_testimony(ws, paths)
     assert extrapolate_file(named).bounds == extrapolate_file(alone, ws).bounds == (20, 60)
 

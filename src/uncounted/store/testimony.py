@@ -2,9 +2,9 @@
 
 Witnesses are known everywhere by pseudonym. What identifies them (real name, contact, identifying details)
 lives only in `testimony_witness_identities`, one sealed value per field: `scheme` says how `sealed` is
-protected. Today the scheme is "plain" (UTF-8); the identity vault of the store (issue #8) replaces
-`seal_identity` with encryption and sets its own scheme, with no change to any other table or caller. Nothing
-reads this table back except the vault itself: the CLI, the JSON outputs and the analyses never touch it.
+protected — the identity vault's AES-GCM token (`uncounted.store.vault.SCHEME`), bound to the table, the
+witness's pseudonym and the field, so a value copied elsewhere fails to open. Nothing reads this table back
+except the vault itself: the CLI, the JSON outputs and the analyses never touch it.
 """
 
 from __future__ import annotations
@@ -16,13 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from uncounted.store.base import Base
 
-#: How a protected value is sealed today; the vault brings its own scheme.
-PLAIN_SCHEME = "plain"
-
-
-def seal_identity(value: str) -> tuple[str, bytes]:
-    """(scheme, sealed bytes) for one protected value; the single point the vault replaces."""
-    return PLAIN_SCHEME, value.encode("utf-8")
+#: The table named in the vault context of each sealed identity (with the witness_id and the field).
+IDENTITY_TABLE = "testimony_witness_identities"
 
 
 class TestimonyImport(Base):

@@ -16,13 +16,16 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from uncounted.errors import BadInput
 from uncounted.store import audit, originals
 from uncounted.store import testimony as tables
-from uncounted.store.access import Actor
+from uncounted.store.access import Actor, require
+from uncounted.store.security_models import VaultKey
 from uncounted.store.users import LOCAL
+from uncounted.store.vault import SCHEME, FieldContext, Vault
 from uncounted.testimony.corroborate import Finding
 from uncounted.testimony.io import read_file
-from uncounted.testimony.model import Account, Claim, Testimony, Witness
+from uncounted.testimony.model import IDENTITY_FIELDS, Account, Claim, Testimony, Witness
 from uncounted.workspace import Workspace
 
 
@@ -55,6 +58,7 @@ def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCA
         combined = combined.merged(part)
         fresh.append((Path(path), digest, part))
     combined.validate()
+    vault = _vault_for(ws, [w for _, _, part in fresh for w in part.witnesses.values()], by)
     staged = _stage_originals(ws, [a for _, _, part in fresh for a in part.accounts.values()])
     summary.originals = len(staged)
     try:
@@ -69,7 +73,7 @@ def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCA
             # Table by table across files, so claims may come in a file before the accounts they name.
             for record, (_, _, part) in zip(records, fresh, strict=True):
                 for witness in part.witnesses.values():
-                    _add_witness(session, witness, record.id)
+                    _add_witness(session, witness, record.id, vault)
             session.flush()
             for record, (_, _, part) in zip(records, fresh, strict=True):
                 session.add_all(_account_row(a, record.id) for a in part.accounts.values())
@@ -109,16 +113,34 @@ def _stage_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
     return list(staged.values())
 
 
-def _add_witness(session, witness: Witness, import_id: int) -> None:  # noqa: ANN001 - a SQLAlchemy Session
+def _vault_for(ws: Workspace, witnesses: list[Witness], by: Actor | str) -> Vault | None:
+    """The unlocked vault if any witness brings identity fields; refused, before anything is written, when
+    the workspace has no vault: identities are never stored in clear."""
+    holding = [w for w in witnesses if w.identity]
+    if not holding:
+        return None
+    with ws.engine.connect() as connection:
+        has_vault = connection.execute(select(VaultKey.id)).first() is not None
+    if not has_vault:
+        raise BadInput("these witnesses have identity columns but the workspace has no identity vault; run "
+                       f"'uncounted vault init -w {ws.path}' first, or leave the columns "
+                       f"{', '.join(IDENTITY_FIELDS)} out", file=holding[0].file, row=holding[0].row)
+    if isinstance(by, Actor):
+        require(by, "identities.write", resource="vault")
+    return Vault.unlock(ws)
+
+
+def _add_witness(session, witness: Witness, import_id: int, vault: Vault | None) -> None:  # noqa: ANN001
     row = tables.TestimonyWitness(witness_id=witness.witness_id, role=witness.role,
                                   reliability=witness.reliability, notes=witness.notes, import_id=import_id,
                                   source_file=witness.file, source_row=witness.row)
     session.add(row)
     session.flush()
     for name, value in witness.identity.items():
-        scheme, sealed = tables.seal_identity(value)
-        session.add(tables.TestimonyWitnessIdentity(witness_pk=row.id, field=name, scheme=scheme,
-                                                    sealed=sealed))
+        assert vault is not None  # `_vault_for` gave one whenever a witness has identity fields
+        token = vault.seal(value, FieldContext(tables.IDENTITY_TABLE, witness.witness_id, name))
+        session.add(tables.TestimonyWitnessIdentity(witness_pk=row.id, field=name, scheme=SCHEME,
+                                                    sealed=token.encode("ascii")))
 
 
 def _account_row(account: Account, import_id: int) -> tables.TestimonyAccount:
