@@ -23,7 +23,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from uncounted.errors import BadInput
-from uncounted.store import engines
+from uncounted.store import engines, migrations
 
 SETTINGS_FILE = "uncounted.toml"
 STORE_FILE = "uncounted.db"
@@ -104,7 +104,8 @@ class Workspace:
         """Open a workspace; an encrypted one needs its passphrase (argument, UNCOUNTED_PASSPHRASE, or
         prompt).
 
-        A wrong passphrase is refused here, with one sentence and nothing written.
+        A wrong passphrase is refused here, with one sentence and nothing written. A store on an older schema
+        is upgraded to the current one (Alembic, `uncounted.store.migrations`).
         """
         root = Path(path)
         settings_path = root / SETTINGS_FILE
@@ -123,6 +124,8 @@ class Workspace:
             engines.check_sqlcipher_key(workspace.store_path, workspace.key)
         elif workspace.section("store")["engine"] == "postgresql":
             engines.check_postgres(workspace.engine)
+        if migrations.current(workspace.engine) != migrations.HEAD:
+            migrations.upgrade(workspace.engine)  # an older workspace follows the installed version
         return workspace
 
     @classmethod
@@ -172,6 +175,7 @@ class Workspace:
         for module in TABLE_MODULES:
             importlib.import_module(module)
         Base.metadata.create_all(self.engine)
+        migrations.stamp_head(self.engine)  # the models are the head revision's schema
 
     @contextmanager
     def session(self) -> Iterator[Session]:
