@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 import uncounted
-from uncounted.cli import admin, estimate, names, pipeline, review, simulate, testimony, web, workspace
+from uncounted.cli import admin, estimate, names, pipeline, review, simulate, testimony, vault, web, workspace
 from uncounted.cli.common import bench_app, err_console
 from uncounted.errors import UncountedError
 
@@ -40,7 +40,7 @@ def _root(
     """uncounted: multiple systems estimation and testimony for documentation groups."""
 
 
-for module in (pipeline, simulate, workspace, estimate, review, testimony, admin, web, names):
+for module in (pipeline, simulate, workspace, estimate, review, testimony, admin, vault, web, names):
     module.register(app)
 app.add_typer(bench_app, name="bench", help="Measure speed and quality; figures go in benchmarks/RESULTS.md.")
 
