@@ -124,3 +124,9 @@ def test_witnesses_without_identity_columns_need_no_vault(tmp_path):
     witnesses = [{k: v for k, v in w.items() if not k.startswith("protected_")} for w in WITNESSES]
     summary = import_testimony(ws, _files(tmp_path, witnesses=witnesses))
     assert summary.witnesses == 6
+
+
+def test_the_vault_passphrase_may_be_given_directly(tmp_path, monkeypatch):
+    ws = vaulted(Workspace.create(tmp_path / "ws"), monkeypatch)
+    monkeypatch.delenv("UNCOUNTED_VAULT_PASSPHRASE")
+    assert import_testimony(ws, _files(tmp_path), vault_passphrase=VAULT_PASSPHRASE).witnesses == 6

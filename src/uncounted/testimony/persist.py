@@ -38,10 +38,12 @@ class ImportSummary:
     skipped: list[str] = field(default_factory=list)  # files imported before
 
 
-def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCAL) -> ImportSummary:
+def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCAL,
+                     vault_passphrase: str | None = None) -> ImportSummary:
     """Import testimony files into the workspace; on any bad row nothing at all is written.
 
-    The import is audited as `by` in the same transaction as the rows.
+    The import is audited as `by` in the same transaction as the rows. Identity columns are sealed by the
+    vault, unlocked with `vault_passphrase` (else UNCOUNTED_VAULT_PASSPHRASE, else a prompt).
     """
     summary = ImportSummary()
     existing = load_testimony(ws)
@@ -58,7 +60,7 @@ def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCA
         combined = combined.merged(part)
         fresh.append((Path(path), digest, part))
     combined.validate()
-    vault = _vault_for(ws, [w for _, _, part in fresh for w in part.witnesses.values()], by)
+    vault = _vault_for(ws, [w for _, _, part in fresh for w in part.witnesses.values()], by, vault_passphrase)
     staged = _stage_originals(ws, [a for _, _, part in fresh for a in part.accounts.values()])
     summary.originals = len(staged)
     try:
@@ -113,7 +115,8 @@ def _stage_originals(ws: Workspace, accounts: list[Account]) -> list[Path]:
     return list(staged.values())
 
 
-def _vault_for(ws: Workspace, witnesses: list[Witness], by: Actor | str) -> Vault | None:
+def _vault_for(ws: Workspace, witnesses: list[Witness], by: Actor | str,
+               passphrase: str | None) -> Vault | None:
     """The unlocked vault if any witness brings identity fields; refused, before anything is written, when
     the workspace has no vault: identities are never stored in clear."""
     holding = [w for w in witnesses if w.identity]
@@ -127,7 +130,7 @@ def _vault_for(ws: Workspace, witnesses: list[Witness], by: Actor | str) -> Vaul
                        f"{', '.join(IDENTITY_FIELDS)} out", file=holding[0].file, row=holding[0].row)
     if isinstance(by, Actor):
         require(by, "identities.write", resource="vault")
-    return Vault.unlock(ws)
+    return Vault.unlock(ws, passphrase)
 
 
 def _add_witness(session, witness: Witness, import_id: int, vault: Vault | None) -> None:  # noqa: ANN001
