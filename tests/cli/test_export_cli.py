@@ -1,4 +1,5 @@
-"""`uncounted export`: names leave only with export.records, and every export is in the audit log."""
+"""Signed-in commands: names leave only with export.records, imports need records.write, and both are in
+the audit log under the user's name."""
 
 from __future__ import annotations
 
@@ -42,3 +43,14 @@ def test_every_export_is_audited(run_cli, ws, monkeypatch, tmp_path):
     assert audit.count(ws) == before + 1
     assert (last["actor"], last["action"], last["target"]) == ("amal", "export", "records")
     assert audit.verify(ws) == []
+
+
+def test_imports_need_records_write_and_are_audited_under_the_users_name(ws, run_cli, monkeypatch, tmp_path):
+    path = write_csv(tmp_path / "more.csv", delimiter=";")  # other bytes than the list already imported
+    code, _, err = run_cli("ingest", path, "--source", "beta", "-w", ws.path, "--as", "vera")
+    assert code == 3 and "records.write" in err
+    monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", "a long admin password")
+    code, _, err = run_cli("ingest", path, "--source", "beta", "-w", ws.path, "--as", "amal")
+    assert code in (0, None), err
+    last = audit.entries(ws, last=1)[0]
+    assert (last["actor"], last["action"]) == ("amal", "import")

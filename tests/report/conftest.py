@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.testimony.factory import VAULT_PASSPHRASE
 from uncounted.examples import example_path
 from uncounted.ingest import ingest_file
 from uncounted.link import capture_histories, link_records, linkage_quality
@@ -17,6 +18,8 @@ from uncounted.mse.strata import estimate_strata
 from uncounted.report import ReportInput
 from uncounted.simulate import simulate, write_simulation
 from uncounted.store.records import list_sources, load_records
+from uncounted.store.users import local_actor
+from uncounted.store.vault import Vault
 from uncounted.testimony.persist import import_testimony
 from uncounted.workspace import Workspace
 
@@ -57,7 +60,10 @@ def report_input(tmp_path_factory: pytest.TempPathFactory) -> ReportInput:
     truth = pd.read_csv(root / "input" / "truth.csv", dtype=str)
     _label_a_sample(ws, linkage.pairs, records, truth)
     saydnaya = example_path("saydnaya")
-    import_testimony(ws, [saydnaya / "witnesses.csv", saydnaya / "accounts.csv", saydnaya / "claims.csv"])
+    # The example carries (invented) identity columns, which only a vault may hold.
+    Vault.initialise(ws, local_actor(ws), VAULT_PASSPHRASE)
+    import_testimony(ws, [saydnaya / "witnesses.csv", saydnaya / "accounts.csv", saydnaya / "claims.csv"],
+                     vault_passphrase=VAULT_PASSPHRASE)
     big = linkage.entities.groupby("entity_id").size().idxmax()
     marked = linkage.entities[linkage.entities["entity_id"] == big].iloc[0]
     row = (records["source"] == marked["source"]) & (records["record_id"] == marked["record_id"])

@@ -15,6 +15,7 @@ import typer
 from uncounted.cli.common import AsOption, WorkspaceOption, bench_app, console, progress, signed_in
 from uncounted.errors import BadInput
 
+
 class ExportKind(str, Enum):
     entities = "entities"
     captures = "captures"

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from uncounted.cli.common import WorkspaceOption, console
+from uncounted.cli.common import AsOption, WorkspaceOption, console, signed_in
 
 testimony_app = typer.Typer(no_args_is_help=True,
                             help="Witnesses, accounts and claims: corroborate them, extrapolate from them.")
@@ -25,12 +25,17 @@ OptionalWorkspace = typer.Option(None, "-w", "--workspace", help="Workspace fold
 def import_files(
     files: list[Path] = typer.Argument(..., help="Witnesses, accounts and claims: .csv, .xlsx or .jsonl."),
     workspace: Path = WorkspaceOption,
+    as_user: str | None = AsOption,
 ) -> None:
     """Import testimony files into a workspace in one transaction (docs/testimony-format.md)."""
+    from uncounted.store.access import require
     from uncounted.testimony.persist import import_testimony
     from uncounted.workspace import Workspace
 
-    summary = import_testimony(Workspace.open(workspace), files)
+    ws = Workspace.open(workspace)
+    actor = signed_in(ws, as_user)
+    require(actor, "testimony.write")
+    summary = import_testimony(ws, files, by=actor)
     for path in summary.skipped:
         console.print(f"skipped {path}: these bytes were imported before", highlight=False)
     console.print(f"imported {summary.witnesses} witnesses, {summary.accounts} accounts, "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from uncounted.cli.common import WorkspaceOption, bench_app, console, progress
+from uncounted.cli.common import AsOption, WorkspaceOption, bench_app, console, progress, signed_in
 
 
 def init(
@@ -51,19 +51,23 @@ def ingest(
         "with their reasons (default: refuse the file).",
     ),
     workspace: Path = WorkspaceOption,
+    as_user: str | None = AsOption,
 ) -> None:
     """Import one victim list into the store as one transaction; re-importing a file does nothing."""
     from uncounted.ingest import ingest_file
+    from uncounted.store.access import require
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    actor = signed_in(ws, as_user)
+    require(actor, "records.write", resource=str(file))
     with progress(f"reading {file.name}", total=None) as (bar, task):
 
         def advance(done: int, total: int) -> None:
             bar.update(task, description=f"writing records of {file.name}: {done:,} of {total:,}")
 
         result = ingest_file(
-            ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance
+            ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance, by=actor
         )
     if result.already_imported:
         console.print(
