@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from uncounted.ingest.fixity import sha256_file
 from uncounted.link import Linkage, capture_histories, link_records, linkage_quality
 from uncounted.link.captures import impute_unknown_strata, list_columns
 from uncounted.link.io import load_linkage, save_linkage
@@ -45,6 +46,16 @@ class Truth:
         return cls(records[["source", "record_id", "person_id"]], n)
 
 
+def simulated_inputs(folder: str | Path, *, seed: int, population: int | None = None
+                     ) -> tuple[list[Path], Truth]:
+    """Simulate lists into `folder`; the list files to run the pipeline on, and the truth to score it by."""
+    from uncounted.simulate import simulate, write_simulation
+
+    written = write_simulation(simulate(seed=seed, population=population), folder)
+    lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
+    return lists, Truth.read(Path(folder) / "truth.csv")
+
+
 @dataclass
 class PipelineResult:
     workspace: Workspace
@@ -68,9 +79,8 @@ def ingest_lists(ws: Workspace, paths: Sequence[str | Path], step: Step = print)
 
 
 def link_workspace(ws: Workspace, step: Step = print) -> Linkage:
-    from uncounted.store.records import load_records
-
     from uncounted.link.review import latest_labels, load_labels
+    from uncounted.store.records import load_records
 
     settings = ws.section("link")
     records = load_records(ws)
@@ -153,18 +163,9 @@ def run_pipeline(paths: Sequence[str | Path], out: str | Path, *, truth: Truth |
     sources = list_sources(ws)
     report = write_report(ReportInput(sources=sources, linkage=linkage, histories=histories, lists=lists,
                                       estimate=main, sensitivity=sensitivity, truth_n=truth_n, quality=quality,
-                                      inputs=[{"file": str(p), "sha256": _sha256(Path(p))} for p in paths],
+                                      inputs=[{"file": str(p), "sha256": sha256_file(p)} for p in paths],
                                       records=load_records(ws), workspace=ws),
                           ws.path / REPORT_FILE)
     return PipelineResult(ws, linkage, histories, lists, main, sensitivity, quality, truth_n, report,
                           headline(len(linkage.entities), len(histories), main, truth_n, len(lists)))
 
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

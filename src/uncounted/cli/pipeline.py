@@ -54,14 +54,11 @@ def demo(
 ) -> None:
     """Simulate four Syrian-style victim lists calibrated to the published custody figures, then link, estimate
     and report, comparing the estimate with the known truth."""
-    from uncounted.pipeline import Truth, run_pipeline
-    from uncounted.simulate import simulate, write_simulation
+    from uncounted.pipeline import run_pipeline, simulated_inputs
 
-    inputs = out / "input"
     with _steps("simulating four lists") as step:
-        written = write_simulation(simulate(seed=seed), inputs)
-        lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
-        result = run_pipeline(lists, out, truth=Truth.read(inputs / "truth.csv"), step=step)
+        lists, truth = simulated_inputs(out / "input", seed=seed)
+        result = run_pipeline(lists, out, truth=truth, step=step)
         step("extrapolating from the testimony example")
         testimony = _testimony_example()
     console.print(result.headline, highlight=False)
@@ -212,8 +209,7 @@ def bench_pipeline(
     import tempfile
     import time
 
-    from uncounted.pipeline import Truth, run_pipeline
-    from uncounted.simulate import simulate, write_simulation
+    from uncounted.pipeline import run_pipeline, simulated_inputs
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     marks: list[tuple[str, float]] = []
@@ -224,10 +220,8 @@ def bench_pipeline(
 
     with tempfile.TemporaryDirectory() as folder:
         step("simulating")
-        written = write_simulation(simulate(seed=seed, population=population), Path(folder) / "input")
-        lists = [p for p in written if p.suffix == ".csv" and p.name != "truth.csv"]
-        result = run_pipeline(lists, Path(folder) / "ws", truth=Truth.read(Path(folder) / "input" / "truth.csv"),
-                              step=step)
+        lists, truth = simulated_inputs(Path(folder) / "input", seed=seed, population=population)
+        result = run_pipeline(lists, Path(folder) / "ws", truth=truth, step=step)
     total = time.perf_counter() - start
     stages = [{"stage": name, "seconds": round(end - begin, 2)}
               for (name, begin), (_, end) in zip(marks, [*marks[1:], ("end", total)], strict=True)]

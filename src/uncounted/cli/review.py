@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import typer
@@ -42,6 +41,7 @@ def import_labels(
 ) -> None:
     """Store reviewers' labels with reviewer, time and reason; they feed evaluation and the next training."""
     from uncounted.errors import BadInput
+    from uncounted.ingest.fixity import sha256_file
     from uncounted.link.review import read_review_file, store_labels
     from uncounted.workspace import Workspace
 
@@ -49,7 +49,7 @@ def import_labels(
         raise BadInput("no such file", file=str(file))
     ws = Workspace.open(workspace)
     labels = read_review_file(file, reviewer)
-    stored = store_labels(ws, labels, hashlib.sha256(file.read_bytes()).hexdigest())
+    stored = store_labels(ws, labels, sha256_file(file))
     console.print(f"stored {stored} labels from {file}", highlight=False)
 
 

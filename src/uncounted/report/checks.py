@@ -55,8 +55,7 @@ def run_checks(
     observed = float(len(histories))
     table = CaptureTable.from_frame(histories[lists])
     if len(lists) >= 3:
-        checks.leave_one_out = leave_one_list_out(
-            table, method, **({"max_missing": 3 * table.n_observed} if method == "dga" else {}))
+        checks.leave_one_out = leave_one_list_out(table, method, **_options(table, method))
         rows = [("all lists", *_triple(_full(table, method)))]
         rows += [(f"without {e.extras['left_out']}", *_triple(e)) for e in checks.leave_one_out]
         checks.figure_leave_one_out = figures.intervals(rows, truth=truth_n, observed=observed)
@@ -73,7 +72,6 @@ def _replicates(
     checks: Checks, linkage: Linkage, records: pd.DataFrame, lists: list[str], method: str, observed: float
 ) -> None:
     from uncounted.link.replicates import threshold_replicates
-    from uncounted.mse.estimate import estimate
     from uncounted.mse.replicates import combine_replicates
 
     for threshold, entities in zip(
@@ -109,11 +107,16 @@ def linkage_share(combined: Estimate) -> float:
 
 
 def _full(table: CaptureTable, method: str) -> Estimate:
-    """One re-estimate. dga's grid runs to three times the documented count (it warns if the posterior
-    reaches the end), a tenth of its default: enough for any plausible total, and the checks run it often."""
+    """One re-estimate, with the cheap options of `_options`."""
     from uncounted.mse.estimate import estimate
 
-    return estimate(table, method, **({"max_missing": 3 * table.n_observed} if method == "dga" else {}))
+    return estimate(table, method, **_options(table, method))
+
+
+def _options(table: CaptureTable, method: str) -> dict[str, Any]:
+    """dga's grid to three times the documented count (it warns if the posterior reaches the end), a tenth
+    of its default: enough for any plausible total, and the checks re-estimate often."""
+    return {"max_missing": 3 * table.n_observed} if method == "dga" else {}
 
 
 def _triple(e: Estimate) -> tuple[float, float, float]:

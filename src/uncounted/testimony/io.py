@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from uncounted.errors import BadInput
+from uncounted.ingest.fixity import sha256_file
 from uncounted.testimony.model import (
     IDENTITY_FIELDS,
     Account,
@@ -97,7 +97,7 @@ def _hash_original(account: Account, folder: Path) -> None:
     if not original.is_file():
         raise BadInput(f"the original '{account.original}' is not there (paths are relative to this file)",
                        file=account.file, row=account.row, column="original")
-    account.original_sha256 = hashlib.sha256(original.read_bytes()).hexdigest()
+    account.original_sha256 = sha256_file(original)
     account.original_path = original
 
 

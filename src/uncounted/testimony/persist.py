@@ -8,7 +8,6 @@ were imported before is skipped (its SHA-256 is on record).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from uncounted.errors import BadInput
+from uncounted.ingest.fixity import sha256_file
 from uncounted.store import audit, originals
 from uncounted.store import testimony as tables
 from uncounted.store.access import Actor, require
@@ -52,7 +52,7 @@ def import_testimony(ws: Workspace, paths: list[Path], *, by: Actor | str = LOCA
     fresh: list[tuple[Path, str, Testimony]] = []
     combined = existing
     for path in paths:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
+        digest = sha256_file(path) if Path(path).is_file() else ""
         if digest and (digest in known or digest in {d for _, d, _ in fresh}):
             summary.skipped.append(str(path))
             continue
