@@ -7,7 +7,6 @@ implementation); the run's settings, seed and trained model are returned so it c
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,7 +116,8 @@ def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], b
     # the source itself travels in the `source_dataset` column.
     registered = [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
                                   dataset_display_name=f"list_{i}") for i, source in enumerate(sources)]
-    return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=logging.WARNING)
+    # log_level=None: the library leaves logging to the application (the CLI quiets Splink itself).
+    return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=None)
 
 
 def train_unsupervised(linker: Any, seed: int) -> list[str]:
@@ -171,7 +171,9 @@ def _pairs(predictions: pd.DataFrame, single_source: str | None) -> pd.DataFrame
             "record_id_l": predictions["unique_id_l"].astype(str),
             "source_r": predictions["source_dataset_r"].astype(str),
             "record_id_r": predictions["unique_id_r"].astype(str),
-            "match_probability": predictions["match_probability"].astype(float),
+            # Rounded: DuckDB's parallel sums differ in the last bits from run to run, and that noise must not
+            # decide a tie at the threshold or in a minimum cut (runs must repeat exactly).
+            "match_probability": predictions["match_probability"].astype(float).round(10),
             "match_weight": predictions["match_weight"].astype(float),
         }
     )
