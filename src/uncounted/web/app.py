@@ -7,6 +7,7 @@ browser and nothing loaded from another origin, so it works offline and under a 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -54,6 +55,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The name index takes seconds on 100,000 records: built now, in the background, rather than by the
+        # first person who searches.
+        threading.Thread(target=_warm, args=(web,), name="uncounted-index", daemon=True).start()
         yield
         web.close()
 
@@ -73,6 +77,15 @@ def create_app(
     app.add_middleware(BodyLimit, limit=max_upload)
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, errors included
     return app
+
+
+def _warm(web: WebState) -> None:
+    from uncounted.web import data
+
+    try:
+        data.record_index(web)
+    except Exception:  # noqa: BLE001 - a page that needs the index builds it again and shows its own error
+        log.warning("the record index could not be built in advance", exc_info=True)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -177,10 +177,21 @@ def sign_in(ws: Workspace, guard: LoginGuard, name: str, password: str, address:
     return who
 
 
-def current_actor(ws: Workspace, name: str) -> Actor | None:
-    """The signed-in user as they are *now*: None once disabled, with their current role's permissions."""
+def current_actor(
+    ws: Workspace, name: str, known: dict[tuple[str, str], Actor] | None = None
+) -> Actor | None:
+    """The signed-in user as they are *now*: None once disabled, with their current role's permissions.
+
+    The user's row is read on every request (a disabled user or a changed role counts at once); the actor
+    for a (name, role) is kept in `known`, since the roles' permissions are fixed when the workspace opens.
+    """
     with ws.engine.connect() as connection:
         row = connection.execute(select(User.role, User.active).where(User.name == name)).first()
     if row is None or not row.active:
         return None
-    return actor(name, row.role, ws)
+    if known is None:
+        return actor(name, row.role, ws)
+    found = known.get((name, row.role))
+    if found is None:
+        found = known[(name, row.role)] = actor(name, row.role, ws)
+    return found

@@ -1,34 +1,44 @@
-"""Cached reads of the workspace for pages: records with a search index, people, the review sample.
+"""Cached reads of the workspace for pages: the record name index, people, the latest estimate, the review
+sample.
 
 Pages are read far more often than lists are imported or linked, so each cache entry is keyed by a cheap
-version of what it was built from (the store's record count and last import, a file's modification time) and
-rebuilt only when that changes. Searching 100,000 records is then a vectorised string match, not a reload.
+version of what it was built from (the largest record and import ids, a file's modification time) and rebuilt
+only when that changes; a page then touches the store only for the rows it shows.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from uncounted.link.io import ENTITIES_FILE, LINKAGE_DIR
-from uncounted.names import name_keys, normalize, tokens
-from uncounted.records import NAME_FIELDS
+from uncounted.pipeline import ESTIMATE_FILE
+from uncounted.records import CANONICAL_FIELDS
 from uncounted.store.models import Import, records
 from uncounted.store.records import list_sources, load_records
 from uncounted.web.context import WebState
+from uncounted.web.search import RecordIndex
 
 _lock = threading.Lock()
+_building: dict[str, threading.Lock] = {}
 
 
 def records_version(web: WebState) -> tuple[int, int]:
-    """(last record id, last import id): two primary-key lookups, not a count of the whole table."""
+    """(last record id, last import id): two primary-key maxima in one statement, not a count of the table."""
+    query = select(
+        select(func.max(records.c.id)).scalar_subquery(),
+        select(func.max(Import.__table__.c.id)).scalar_subquery(),
+    )
     with web.ws.engine.connect() as connection:
-        last_record = connection.execute(select(func.max(records.c.id))).scalar_one()
-        last_import = connection.execute(select(func.max(Import.__table__.c.id))).scalar_one()
+        last_record, last_import = connection.execute(query).one()
     return int(last_record or 0), int(last_import or 0)
 
 
@@ -37,60 +47,99 @@ def sources(web: WebState) -> pd.DataFrame:
     return _cached(web, "sources", records_version(web), lambda: list_sources(web.ws))
 
 
-def _cached(web: WebState, name: str, version: Any, build: Any) -> Any:
+def _cached(web: WebState, name: str, version: Any, build: Callable[[], Any]) -> Any:
+    """The value built for `version`; one thread builds while the others wait for it (no stampede)."""
     with _lock:
         hit = web.cache.get(name)
         if hit is not None and hit[0] == version:
             return hit[1]
-    value = build()
-    with _lock:
-        web.cache[name] = (version, value)
+        building = _building.setdefault(name, threading.Lock())
+    with building:
+        with _lock:
+            hit = web.cache.get(name)
+            if hit is not None and hit[0] == version:
+                return hit[1]
+        value = build()
+        with _lock:
+            web.cache[name] = (version, value)
     return value
 
 
-def indexed_records(web: WebState) -> pd.DataFrame:
-    """All records plus `_text` (normalised names) and `_keys` (cross-script name keys, space-delimited)."""
-    return _cached(web, "records", records_version(web), lambda: _index(load_records(web.ws)))
+def record_index(web: WebState) -> RecordIndex:
+    """The name index of every record, extended in place of a rebuild when records were imported."""
+    version = records_version(web)
+
+    def refresh() -> RecordIndex:
+        hit = web.cache.get("index")
+        older = hit[1] if hit is not None and hit[1].last_id <= version[0] else RecordIndex()
+        return older.refreshed(web.ws)
+
+    return _cached(web, "index", version, refresh)
 
 
-def _index(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    names = pd.Series("", index=frame.index, dtype=object)
-    for name in NAME_FIELDS:
-        names = names + " " + frame[name].astype(str)
-    if frame.empty:
-        return frame.assign(_text=pd.Series(dtype=object), _keys=pd.Series(dtype=object))
-    frame["_text"] = " " + names.map(normalize) + " "
-    units = names.map(tokens).explode()
-    keys = name_keys(units.fillna("")).groupby(level=0).agg(lambda k: " ".join(x for x in k if x))
-    frame["_keys"] = " " + keys.reindex(frame.index).fillna("") + " "
-    # Arrow strings: substring search over 100,000 names about twice as fast as Python objects.
-    return frame.astype({"_text": "string[pyarrow]", "_keys": "string[pyarrow]"})
+def records_by_id(web: WebState, ids: Sequence[int], columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The records with these primary keys (a page of results), in the order given."""
+    if not len(ids):
+        return []
+    wanted = [int(i) for i in ids]
+    query = select(records.c.id, *(records.c[c] for c in columns)).where(records.c.id.in_(wanted))
+    with web.ws.engine.connect() as connection:
+        found = {row.id: dict(row._mapping) for row in connection.execute(query)}
+    return [found[i] for i in wanted if i in found]
 
 
-def search(frame: pd.DataFrame, query: str) -> pd.DataFrame:
-    """Records whose names hold every word of `query`, by normalised text or by cross-script key.
-
-    "Mohammed" finds محمد (same key), "محمد" finds Muhammad, and a part of a word finds the whole one.
-    """
-    mask = pd.Series(True, index=frame.index)
-    for unit in tokens(query):
-        text = normalize(unit)
-        key = name_keys(pd.Series([unit])).iloc[0]
-        hit = frame["_text"].str.contains(text, regex=False) if text else pd.Series(False, index=frame.index)
-        if key:
-            hit |= frame["_keys"].str.contains(f" {key} ", regex=False)
-        mask &= hit.fillna(False).astype(bool)
-    return frame[mask]
+def records_of(web: WebState, keys: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    """The canonical records with these (source, record_id), in import order (one indexed lookup each)."""
+    query = (
+        select(*(records.c[name] for name in CANONICAL_FIELDS))
+        .where(tuple_(records.c.source, records.c.record_id).in_(list(keys)))
+        .order_by(records.c.id)
+    )
+    with web.ws.engine.connect() as connection:
+        rows = connection.execute(query).all() if keys else []
+    return pd.DataFrame.from_records(rows, columns=list(CANONICAL_FIELDS)).astype(object)
 
 
-def entities(web: WebState) -> pd.DataFrame | None:
-    """source, record_id, entity_id of the latest linkage, or None before the first."""
+@dataclass(frozen=True)
+class People:
+    """The latest linkage: each record's person and each person's records."""
+
+    entities: pd.DataFrame  # source, record_id, entity_id
+    person_of: dict[tuple[str, str], str]
+    members: dict[str, np.ndarray]  # entity_id → row positions in `entities`
+
+    @property
+    def count(self) -> int:
+        return len(self.members)
+
+    def records_of(self, entity_id: str) -> list[tuple[str, str]]:
+        rows = self.entities.iloc[self.members.get(entity_id, np.empty(0, dtype=np.int64))]
+        return list(zip(rows["source"], rows["record_id"], strict=True))
+
+
+def people(web: WebState) -> People | None:
+    """The latest linkage's people, or None before the first."""
     path = web.ws.path / ENTITIES_FILE
     if not path.is_file():
         return None
+
+    def build() -> People:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        keys = zip(frame["source"], frame["record_id"], strict=True)
+        return People(
+            frame, dict(zip(keys, frame["entity_id"], strict=True)), frame.groupby("entity_id").indices
+        )
+
+    return _cached(web, "people", path.stat().st_mtime_ns, build)
+
+
+def latest_estimate(web: WebState) -> dict[str, Any] | None:
+    """The workspace's estimate.json (the `--json` contract), read again only when the file changes."""
+    path = web.ws.path / ESTIMATE_FILE
+    if not path.is_file():
+        return None
     return _cached(
-        web, "entities", path.stat().st_mtime_ns, lambda: pd.read_csv(path, dtype=str, keep_default_na=False)
+        web, "estimate", path.stat().st_mtime_ns, lambda: json.loads(path.read_text(encoding="utf-8"))
     )
 
 

@@ -25,7 +25,6 @@ from uncounted.store.access import Actor
 from uncounted.web import data
 from uncounted.web.context import ACTOR, WebState, needs, render, state
 from uncounted.web.csrf import check_csrf
-from uncounted.web.pages.dashboard import latest_estimate
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -38,10 +37,10 @@ def estimates(request: Request) -> Response:
         request,
         "estimates.html",
         {
-            "result": latest_estimate(web),
+            "result": data.latest_estimate(web),
             "methods": METHODS,
             "strata": DEFAULT_STRATA,
-            "linked": data.entities(web) is not None,
+            "linked": data.people(web) is not None,
             "defaults": web.ws.section("estimate"),
         },
     )

@@ -29,10 +29,10 @@ LABELS = {"match": "match", "non-match": "non-match", "unsure": "unsure"}
 @router.get("/linkage", dependencies=[Depends(needs("records.read"))])
 def linkage_status(request: Request) -> Response:
     web = state(request)
-    entities = data.entities(web)
+    linked = data.people(web)
     summary = None
-    if entities is not None:
-        summary = {"records": len(entities), "people": int(entities["entity_id"].nunique())}
+    if linked is not None:
+        summary = {"records": len(linked.entities), "people": linked.count}
         labels = load_labels(web.ws)
         if len(labels):
             threshold = float(web.ws.section("link")["threshold"])

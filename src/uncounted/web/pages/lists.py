@@ -15,6 +15,7 @@ import tomli_w
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from uncounted.errors import BadInput
@@ -57,7 +58,8 @@ async def upload(
     data = await file.read(web.max_upload + 1)
     if len(data) > web.max_upload:
         raise BadInput(f"the file is larger than {web.max_upload // (1024 * 1024)} MB")
-    staged = web.uploads.add(who.name, file.filename or "", data)
+    # Checking the content reads the file (a workbook is unzipped): off the event loop, like every slow step.
+    staged = await run_in_threadpool(web.uploads.add, who.name, file.filename or "", data)
     return RedirectResponse(f"/lists/mapping/{staged.token}", status_code=303)
 
 
@@ -132,18 +134,25 @@ async def mapping_submit(
     quarantine: str = Form(""),
     who: Actor = ACTOR["records.write"],
 ) -> Response:
+    # The form's columns (col_0, col_1, …) depend on the file, so they are read from the parsed form; reading
+    # the file and importing it run in a worker thread, never on the event loop.
+    form = await request.form()
+    return await run_in_threadpool(_submit, request, token, source, action, quarantine == "on", who, form)
+
+
+def _submit(
+    request: Request, token: str, source: str, action: str, keep: bool, who: Actor, form: Any
+) -> Response:
     web = state(request)
     staged = web.uploads.get(token, who.name)
     raw = _raw(staged)
     headers = [str(h) for h in raw.columns]
-    form = await request.form()
     chosen = []
     for i in range(len(headers)):
         value = form.get(f"col_{i}", "")
         if not isinstance(value, str) or value not in ("", *CANONICAL_FIELDS):
             raise BadInput(f"'{value}' is not a canonical field", column=headers[i])
         chosen.append(value)
-    keep = quarantine == "on"
     twice = sorted({c for c in chosen if c and chosen.count(c) > 1})
     if twice:
         return _mapping_page(

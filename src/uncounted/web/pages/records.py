@@ -1,4 +1,8 @@
-"""Records (searchable in Arabic or Latin script) and people (a person's records from each list)."""
+"""Records (searchable in Arabic or Latin script) and people (a person's records from each list).
+
+A search asks the in-memory name index (`uncounted.web.search`) for the positions of the matching records and
+reads from the store only the page of rows it shows.
+"""
 
 from __future__ import annotations
 
@@ -20,14 +24,16 @@ def record_list(
     request: Request, q: str = Query("", max_length=200), page: int = Query(1, ge=1, le=100_000)
 ) -> Response:
     web = state(request)
-    frame = data.indexed_records(web)
-    found = data.search(frame, q) if q.strip() else frame
-    entities = data.entities(web)
-    rows = found.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    index = data.record_index(web)
+    found = index.search(q)
+    shown = index.ids[found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    rows = data.records_by_id(web, shown, SHOWN)
+    linked = data.people(web)
     people = {}
-    if entities is not None and len(rows):
-        keyed = entities.set_index(["source", "record_id"])["entity_id"]
-        people = {(s, r): keyed.get((s, r)) for s, r in zip(rows["source"], rows["record_id"], strict=True)}
+    if linked is not None:
+        people = {
+            (r["source"], r["record_id"]): linked.person_of.get((r["source"], r["record_id"])) for r in rows
+        }
     return render(
         request,
         "records.html",
@@ -36,7 +42,7 @@ def record_list(
             "page": page,
             "total": len(found),
             "pages": max(1, -(-len(found) // PAGE_SIZE)),
-            "rows": rows[list(SHOWN)].to_dict("records"),
+            "rows": rows,
             "columns": SHOWN,
             "people": people,
         },
@@ -46,19 +52,18 @@ def record_list(
 @router.get("/persons/{entity_id}", dependencies=[Depends(needs("records.read"))])
 def person(request: Request, entity_id: str) -> Response:
     web = state(request)
-    entities = data.entities(web)
-    if entities is None:
+    linked = data.people(web)
+    if linked is None:
         raise HTTPException(404, "no linkage yet")
-    members = entities[entities["entity_id"] == entity_id]
-    if members.empty:
+    members = linked.records_of(entity_id)
+    if not members:
         raise HTTPException(404, "no such person")
-    frame = data.indexed_records(web)
-    linked = frame.merge(members[["source", "record_id"]], on=["source", "record_id"])
+    found = data.records_of(web, members)
     by_list = {
         source: group[list(CANONICAL_FIELDS)].to_dict("records")
-        for source, group in linked.groupby("source", sort=True)
+        for source, group in found.groupby("source", sort=True)
     }
     shown = [
-        f for f in CANONICAL_FIELDS if f not in ("source", "record_id") and linked[f].astype(str).ne("").any()
+        f for f in CANONICAL_FIELDS if f not in ("source", "record_id") and found[f].astype(str).ne("").any()
     ]
     return render(request, "person.html", {"entity_id": entity_id, "by_list": by_list, "fields": shown})
