@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,11 @@ from uncounted.link import Linkage, capture_histories, link_records, linkage_qua
 from uncounted.link.captures import impute_unknown_strata, list_columns
 from uncounted.link.io import load_linkage, save_linkage
 from uncounted.mse import CaptureTable, Estimate
+from uncounted.store.users import LOCAL
 from uncounted.workspace import Workspace
+
+if TYPE_CHECKING:
+    from uncounted.store.access import Actor
 
 CAPTURES_FILE = "capture_histories.csv"
 ESTIMATE_FILE = "estimate.json"
@@ -78,9 +82,11 @@ def ingest_lists(ws: Workspace, paths: Sequence[str | Path], step: Step = print)
         ingest_file(ws, path)
 
 
-def link_workspace(ws: Workspace, step: Step = print) -> Linkage:
+def link_workspace(ws: Workspace, step: Step = print, *, by: Actor | str = LOCAL) -> Linkage:
+    """Link the workspace's records; the run is stored (audited as `by`), then entities.csv is its copy."""
     from uncounted.link.review import latest_labels, load_labels
     from uncounted.store.records import load_records
+    from uncounted.store.results import frames_hash, save_linkage_run
 
     settings = ws.section("link")
     records = load_records(ws)
@@ -88,6 +94,8 @@ def link_workspace(ws: Workspace, step: Step = print) -> Linkage:
     step(f"linking {len(records):,} records" + (f" with {len(labels):,} reviewed pairs" if len(labels) else ""))
     linkage = link_records(records, threshold=float(settings["threshold"]), seed=int(settings["seed"]),
                            backend=str(settings["backend"]), labels=labels)
+    save_linkage_run(ws, linkage, seed=int(settings["seed"]), input_hash=frames_hash(records, labels),
+                     workspace_settings=settings, by=by)
     save_linkage(linkage, ws.path)
     return linkage
 
@@ -103,11 +111,13 @@ def captures_workspace(ws: Workspace, linkage: Linkage | None = None) -> pd.Data
     return histories
 
 
-def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = print
+def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = print, *, by: Actor | str = LOCAL
                        ) -> tuple[Estimate, list[tuple[str, Estimate]]]:
-    """The main estimate (method and strata from settings) and the other methods beside it as sensitivity."""
+    """The main estimate (method and strata from settings) and the other methods beside it as sensitivity;
+    all are stored (audited as `by`), then estimate.json is the main one's copy."""
     from uncounted.mse.estimate import OPTIONS, estimate
     from uncounted.mse.strata import estimate_strata
+    from uncounted.store.results import save_estimates
 
     settings = ws.section("estimate")
     lists = list_columns(histories)
@@ -134,6 +144,7 @@ def estimate_workspace(ws: Workspace, histories: pd.DataFrame, step: Step = prin
     for variant in settings.get("sensitivity", []):
         step(f"sensitivity: {variant}")
         sensitivity.append((variant, estimate(table, variant, seed=seed)))
+    save_estimates(ws, [("main", main)] + [("sensitivity", result) for _, result in sensitivity], by=by)
     (ws.path / ESTIMATE_FILE).write_text(json.dumps(main.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
     return main, sensitivity
 

@@ -61,3 +61,37 @@ def test_a_viewer_reaches_no_identity_through_history_or_export(run_cli, ws, tmp
     code, out, _ = run_cli("audit", "show", "--json", "--last", "100", "-w", ws.path, "--as", "amal")
     assert code in (0, None) and "identity.read" in out
     assert NAME not in out and CONTACT not in out
+
+
+def test_a_pseudonymised_export_resists_a_dictionary_of_names(run_cli, tmp_path: Path) -> None:
+    """Someone holding the export and a list of candidate names hashes each candidate: without the workspace's
+    key no hash of theirs matches a pseudonym, and the key itself is in no export and not in the audit log."""
+    import base64
+    import hashlib
+    import hmac
+
+    from tests.ingest.lists import ROWS, write_csv
+    from uncounted.ingest import ingest_file
+    from uncounted.store import audit, exports
+
+    ws = Workspace.create(tmp_path / "ws")
+    ingest_file(ws, write_csv(tmp_path / "list.csv"), source="alpha")
+    code, _, err = run_cli("export", "records", "--out", tmp_path / "r.csv", "-w", ws.path)
+    assert code in (0, None), err
+    data = (tmp_path / "r.csv").read_bytes()
+    key = exports.pseudonym_key(ws, "local")
+    names = [row[1] for row in ROWS]
+    for name in names:
+        variants = [name, name.casefold(), f"name\x00{name.casefold()}"]
+        for variant in variants:
+            raw = variant.encode()
+            guesses = [hashlib.sha256(raw).digest(), hashlib.md5(raw).digest(), hashlib.sha1(raw).digest(),
+                       hmac.digest(b"", raw, hashlib.sha256)]
+            for guess in guesses:
+                assert guess.hex()[:16].encode() not in data
+                assert base64.b32encode(guess[:10]).lower() not in data
+        assert name.encode() not in data
+        assert exports.pseudonym(key, "name", name).encode() in data  # with the key, it is that HMAC
+    for form in (key.hex(), base64.b64encode(key).decode(), base64.b32encode(key).decode()):
+        assert form.encode() not in data and form.lower().encode() not in data.lower()
+        assert form not in str(audit.entries(ws))

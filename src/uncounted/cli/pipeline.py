@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -16,10 +15,11 @@ from uncounted.cli.common import AsOption, WorkspaceOption, bench_app, console, 
 from uncounted.errors import BadInput
 
 
-class ExportKind(str, Enum):
+class ExportKind(StrEnum):
     entities = "entities"
     captures = "captures"
     records = "records"
+    public = "public"
 
 
 @contextmanager
@@ -101,40 +101,41 @@ def link(
 
 
 def export(
-    kind: ExportKind = typer.Argument(..., help="entities, captures or records."),
-    out: Path = typer.Option(..., "--out", help="CSV file to write."),
+    kind: ExportKind = typer.Argument(..., help="records, public, entities or captures."),
+    out: Path = typer.Option(..., "--out", help="CSV file to write (written whole, or not at all)."),
+    identified: bool = typer.Option(
+        False, "--identified", help="records only: real names and record ids (needs export.identified)."
+    ),
     workspace: Path = WorkspaceOption,
     as_user: str | None = AsOption,
 ) -> None:
-    """Export entities (source, record_id, entity_id), capture histories or the canonical records as CSV.
+    """Export records (pseudonymised by default), the public subset, entities or capture histories as CSV.
 
-    Records carry names and need the export.records permission; entities and capture histories carry none
-    and need export.public. Every export is written to the audit log.
+    records: names, notes and record ids become keyed pseudonyms and dates are cut to the month
+    (export.records); --identified writes them as stored (export.identified). public: source, year of death,
+    governorate, sex and age band, nothing identifying (export.public). entities (source, record_id,
+    entity_id) and captures are the linkage's files as they are (export.public). Every export is written to
+    the audit log with its mode.
     """
-    from uncounted.link.io import ENTITIES_FILE
     from uncounted.pipeline import CAPTURES_FILE
-    from uncounted.store import audit
-    from uncounted.store.access import require
+    from uncounted.store import exports
     from uncounted.workspace import Workspace
 
+    if identified and kind is not ExportKind.records:
+        raise BadInput("--identified applies to 'export records' only")
+    exports.check_out_path(out)  # a bad path is refused before the passphrase or password is asked
     ws = Workspace.open(workspace)
     actor = signed_in(ws, as_user)
-    require(actor, "export.records" if kind is ExportKind.records else "export.public", resource=kind.value)
     if kind is ExportKind.records:
-        from uncounted.store.records import load_records
-
-        frame = load_records(ws)
-        frame.to_csv(out, index=False)
-        rows = len(frame)
+        result = exports.export_records(ws, actor, out, identified=identified)
+    elif kind is ExportKind.public:
+        result = exports.export_public(ws, actor, out)
     else:
-        source = ws.path / (ENTITIES_FILE if kind is ExportKind.entities else CAPTURES_FILE)
-        if not source.is_file():
-            raise BadInput("nothing to export yet; run 'uncounted link' first", file=str(ws.path))
-        shutil.copyfile(source, out)
-        rows = sum(1 for _ in source.open(encoding="utf-8")) - 1
-    with ws.session() as session:
-        audit.record(session, actor.name, "export", kind.value, {"file": str(out), "rows": rows})
-    console.print(f"wrote {rows:,} rows to {out}", highlight=False)
+        from uncounted.link.io import ENTITIES_FILE
+
+        name = ENTITIES_FILE if kind is ExportKind.entities else CAPTURES_FILE
+        result = exports.export_file(ws, actor, kind.value, ws.path / name, out)
+    console.print(f"wrote {result.rows:,} rows to {out} ({result.mode})", highlight=False)
 
 
 def report(

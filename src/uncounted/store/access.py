@@ -6,8 +6,9 @@ decides access, so a rule changed here (or in the workspace's `[access.roles]`) 
 Default roles (a group may redefine any of them, or add its own, in uncounted.toml):
 
 - admin: everything, including managing users, reading witness identities and making backups;
-- analyst: reads and writes records and testimony, links, estimates, exports records (pseudonymised by the
-  export code), reads the audit log; cannot read witness identities;
+- analyst: reads and writes records and testimony, links, estimates, exports records (pseudonymised by
+  default, identified on request: statisticians link lists across groups by name), reads the audit log;
+  cannot read witness identities;
 - reviewer: reads records and labels candidate pairs;
 - viewer: reads records and results and takes the public-subset export only.
 
@@ -36,6 +37,7 @@ PERMISSIONS: dict[str, str] = {
     "identities.read": "decrypt witnesses' real names, contacts and identifying details (each read audited)",
     "identities.write": "seal new identifying fields into the vault",
     "export.records": "export record-level data (pseudonymised by default)",
+    "export.identified": "export record-level data with real names and record ids (with export.records)",
     "export.public": "export the public subset (no identifying field)",
     "audit.read": "read the audit log",
     "users.manage": "add, list and disable users",
@@ -54,6 +56,7 @@ DEFAULT_ROLES: dict[str, frozenset[str]] = {
             "testimony.write",
             "identities.write",
             "export.records",
+            "export.identified",
             "export.public",
             "audit.read",
         }

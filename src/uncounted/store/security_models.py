@@ -1,4 +1,5 @@
-"""Tables of the store's protections: users, the hash-chained audit log, and the wrapped identity-vault keys.
+"""Tables of the store's protections: users, the hash-chained audit log, the wrapped identity-vault keys, and
+the workspace's own secrets (the key of export pseudonyms).
 
 Roles and their permissions are settings (`[access.roles]` in uncounted.toml, see `uncounted.store.access`),
 not a table: a group changes what a role may do by editing its settings, and every change shows in version
@@ -66,6 +67,20 @@ class VaultKey(Base):
     nonce: Mapped[bytes] = mapped_column(LargeBinary)
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorkspaceSecret(Base):
+    """A random secret of this workspace, made once and never exported (e.g. the key of export pseudonyms).
+
+    It lives in the store, so it is encrypted with an encrypted workspace, shared by a team on PostgreSQL,
+    and kept by backups (a restored workspace gives the same pseudonyms).
+    """
+
+    __tablename__ = "workspace_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

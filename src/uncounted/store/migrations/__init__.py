@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 #: The newest revision; `tests/store/test_migrations.py` checks it is the script directory's head.
-HEAD = "0001"
+HEAD = "0002"
 FIRST = "0001"
 VERSION_TABLE = "alembic_version"
 
