@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from uncounted.store import audit
 from uncounted.store.models import EstimateResult, LinkageRun, linkage_entities
@@ -60,14 +60,25 @@ def save_linkage_run(ws: Workspace, linkage: Linkage, *, seed: int, input_hash: 
     with ws.session() as session:
         session.add(run)
         session.flush()
-        rows = [{"run_id": run.id, "source": s, "record_id": r, "entity_id": e}
-                for s, r, e in entities.itertuples(index=False, name=None)]
-        for start in range(0, len(rows), _BATCH):
-            session.execute(insert(linkage_entities), rows[start:start + _BATCH])
+        _insert_entities(session.connection(), run.id, entities)
         audit.record(session, by, "link.run", f"linkage run {run.id}", {
             "run": run.id, "records": run.n_records, "entities": run.n_entities, "links": run.n_links,
             "seed": seed, "input_hash": input_hash})
         return run.id
+
+
+def _insert_entities(connection: Connection, run_id: int, entities: pd.DataFrame) -> None:
+    """Bulk insert as the importer does: the statement compiled once, rows handed to the driver as tuples
+    (SQLAlchemy's per-row processing would cost more than the database's own work at a million rows)."""
+    keys = ["run_id", *_ENTITY_COLUMNS]
+    compiled = insert(linkage_entities).compile(dialect=connection.dialect, column_keys=keys)
+    order = list(compiled.positiontup) if compiled.positional else keys  # type: ignore[arg-type]
+    columns = {"run_id": [run_id] * len(entities), **{c: entities[c].tolist() for c in _ENTITY_COLUMNS}}
+    ordered = [columns[key] for key in order]
+    for start in range(0, len(entities), _BATCH):
+        rows = zip(*(column[start:start + _BATCH] for column in ordered), strict=True)
+        params = list(rows) if compiled.positional else [dict(zip(order, r, strict=True)) for r in rows]
+        connection.exec_driver_sql(str(compiled), params)
 
 
 def save_estimates(ws: Workspace, estimates: Sequence[tuple[str, Estimate]], *, by: Actor | str = LOCAL
