@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +15,16 @@ import pytest
 from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 
-from uncounted.store import users
+from uncounted.store import engines, users
 from uncounted.store.access import actor
-from uncounted.store.testimony import TestimonyImport, TestimonyWitness, TestimonyWitnessIdentity
+from uncounted.store.vault import Vault
+from uncounted.testimony.persist import import_testimony
 from uncounted.workspace import Workspace
 
 PASSWORD = "a-long-test-password"
 ROLES = ("admin", "analyst", "reviewer", "viewer")
-#: Planted in the protected identity table: no page may ever show it.
+VAULT_PASSPHRASE = "an invented vault passphrase"
+#: Sealed into the vault as a witness's name: no page may ever show it.
 SECRET_IDENTITY = "Zubayda Qamar-Secret"
 #: A name carrying markup, imported as a record: it must come back escaped.
 HOSTILE_NAME = '<script>alert("x")</script> Karim'
@@ -31,32 +32,31 @@ HOSTILE_NAME = '<script>alert("x")</script> Karim'
 
 @pytest.fixture(scope="session", autouse=True)
 def cheap_hasher() -> Iterator[None]:
-    """argon2id at its cheapest, so signing in many times stays fast (tests only)."""
+    """argon2id at its cheapest, so signing in and unlocking the vault many times stays fast (tests only)."""
+    cheapest = profiles.CHEAPEST
+    kdf = {"time_cost": cheapest.time_cost, "memory_cost": cheapest.memory_cost, "parallelism": 1}
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(users, "PASSWORD_HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+        patch.setattr(users, "PASSWORD_HASHER", PasswordHasher.from_parameters(cheapest))
+        patch.setattr(engines, "KDF_COSTS", kdf)
         yield
 
 
 def make_workspace(path: Path) -> Workspace:
-    """A workspace with one user per role (named after the role) and a witness with a protected identity."""
+    """A workspace with one user per role (named after the role) and a witness whose identity the vault
+    sealed on import, as `uncounted testimony import` does."""
     ws = Workspace.create(path)
     local = actor("local", "admin", ws)
     for role in ROLES:
         users.add_user(ws, local if role == "admin" else actor("admin", "admin", ws), role, role, PASSWORD)
-    with ws.session() as session:
-        imp = TestimonyImport(file_name="w.csv", file_sha256="0" * 64, imported_at=datetime.now(UTC))
-        session.add(imp)
-        session.flush()
-        witness = TestimonyWitness(
-            witness_id="W-ALPHA", role="former_detainee", reliability="B", import_id=imp.id
-        )
-        session.add(witness)
-        session.flush()
-        session.add(
-            TestimonyWitnessIdentity(
-                witness_pk=witness.id, field="protected_name", scheme="plain", sealed=SECRET_IDENTITY.encode()
-            )
-        )
+    admin = actor("admin", "admin", ws)
+    Vault.initialise(ws, admin, VAULT_PASSPHRASE)
+    witnesses = path.parent / f"{path.name}-witnesses.csv"
+    witnesses.write_text(
+        f"witness_id,role,reliability,protected_name\nW-ALPHA,former_detainee,B,{SECRET_IDENTITY}\n",
+        encoding="utf-8",
+    )
+    import_testimony(ws, [witnesses], by=admin, vault_passphrase=VAULT_PASSPHRASE)
+    witnesses.unlink()
     return ws
 
 

@@ -198,3 +198,125 @@ def test_every_interface_string_has_an_arabic_translation() -> None:
         assert sorted(re.findall(r"%\(\w+\)s", message)) == sorted(re.findall(r"%\(\w+\)s", arabic[message]))
         assert re.search(r"[\u0600-\u06FF]", arabic[message]), message
     assert not sorted(set(arabic) - marked), "translations of strings no longer used"
+
+
+def test_every_library_message_template_is_translated_with_its_values() -> None:
+    """Each template, filled with values, comes back as its Arabic translation with the same values in it."""
+    from uncounted.web import messages
+
+    arabic = i18n.catalogue("ar")
+    for template in messages.TEMPLATES:
+        names = re.findall(r"%\((\w+)\)s", template)
+        values = {name: f"«v{i}»" for i, name in enumerate(names)}
+        assert messages.say(template % values, "ar") == arabic[template] % values, template
+    assert (
+        messages.say("a sentence nobody wrote a template for", "ar")
+        == "a sentence nobody wrote a template for"
+    )
+
+
+def test_real_library_errors_read_in_arabic(fresh_ws: Path) -> None:
+    """Sentences raised by ingest and testimony (not copies of them) are matched and translated."""
+    from uncounted.errors import BadInput
+    from uncounted.ingest.dates import parse_iso
+    from uncounted.testimony.model import claim_from_row
+    from uncounted.web import messages
+
+    raised = []
+    for call in (
+        lambda: parse_iso("2013-13"),
+        lambda: claim_from_row({"claim_id": "c", "account_id": "a", "claim_type": "rumour"}, "f.csv", 4),
+        lambda: claim_from_row(
+            {
+                "claim_id": "c",
+                "account_id": "a",
+                "claim_type": "frequency",
+                "fact_key": "f",
+                "low": "2",
+                "unit": "people",
+            },
+            "/srv/private/f.csv",
+            5,
+        ),
+    ):
+        try:
+            call()
+        except BadInput as exc:
+            raised.append(messages.explain(exc, "ar"))
+    assert raised[0] == "في '2013-13' الشهر 13، وهو غير موجود."
+    assert raised[1].startswith("f.csv، الصف 4، العمود 'claim_type': 'rumour' ليست من القيم المقبولة")
+    assert raised[2].startswith("f.csv، الصف 5، العمود 'unit': people ليست وحدة من نوع rate")
+    assert "/srv/private" not in raised[2]  # a server path is never shown
+    with TestClient(create_app(fresh_ws)) as client:
+        sign_in(client, "analyst")
+        token = csrf_of(client.get("/lists", params={"lang": "ar"}).text)
+        url = client.post(
+            "/lists/upload",
+            data={"csrf_token": token},
+            files={"file": ("l.csv", LIST)},
+            follow_redirects=False,
+        ).headers["location"]
+        form = {"source": "net", "col_0": "full_name", "col_1": "sex", "col_2": "record_id", "col_3": "age"}
+        refused = post(client, url, {**form, "action": "import"}, page=url).text
+        assert "العمر 'abc' ليس عددًا صحيحًا من 0 إلى" in refused.replace("&#39;", "'")
+        assert "لم يُستورد شيء" in refused and "nothing was imported" not in refused
+        done = post(client, url, {**form, "action": "import", "quarantine": "on"}, page=url)
+        result = client.get(done.headers["location"]).text.replace("&#39;", "'")
+        assert "العمر 'abc' ليس عددًا صحيحًا" in result and "is not a whole number" not in result
+
+
+@pytest.mark.parametrize(
+    ("method", "stratum", "titles"),
+    [
+        ("loglinear", "sex", ["Estimate and 95% interval, overall and by stratum"]),
+        ("dga", "", ["Estimate and 95% interval, overall and by stratum", "Posterior weights of the graphs"]),
+    ],
+)
+def test_estimate_page_shows_the_estimates_plots(
+    own_linked: Path, method: str, stratum: str, titles: list[str]
+) -> None:
+    import base64
+
+    with TestClient(create_app(own_linked)) as client:
+        sign_in(client, "analyst")
+        run = post(client, "/estimates/run", {"method": method, "stratum": stratum, "seed": "2"})
+        assert run.status_code == 303
+        page = client.get("/estimates").text
+        arabic = client.get("/estimates", params={"lang": "ar"}).text
+    shown = re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="([^"]+)">', page)
+    assert [alt for _, alt in shown] == titles
+    svgs = [base64.b64decode(encoded).decode("utf-8") for encoded, _ in shown]
+    for svg in svgs:  # a standalone image: no undeclared prefix, no outside address
+        assert svg.startswith("<svg") and "xlink:" not in svg
+        assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert 'alt="التقدير ومجال الثقة 95%، إجمالًا وحسب الطبقة"' in arabic
+    if stratum:  # one interval per stratum, labelled on the plot
+        assert ">male<" in svgs[0] and ">female<" in svgs[0]
+
+
+def test_posterior_draws_are_kept_for_their_own_estimate_only(tmp_path: Path) -> None:
+    import numpy as np
+
+    from uncounted.mse import Estimate
+    from uncounted.web import plots
+
+    draws = np.random.default_rng(1).normal(1000, 50, 400)
+    result = Estimate(
+        method="lcmcr",
+        n_observed=700,
+        estimate=1000.0,
+        lower=900.0,
+        upper=1100.0,
+        settings={},
+        seed=3,
+        input_hash="abc",
+        draws=draws,
+    )
+    plots.save_draws(tmp_path, result)
+    saved = result.to_json()
+    assert np.array_equal(plots.draws_for(tmp_path, saved), draws)
+    assert plots.draws_for(tmp_path, {**saved, "input_hash": "other"}) is None  # a later CLI estimate
+    titles = [f.title for f in plots.figures(saved, draws)]
+    assert titles == ["Estimate and 95% interval, overall and by stratum", "Posterior density of the total"]
+    plots.save_draws(tmp_path, Estimate("loglinear", 700, 1000.0, 900.0, 1100.0, {}, None, "abc"))
+    assert plots.draws_for(tmp_path, saved) is None

@@ -33,6 +33,9 @@ ROUTE_PERMISSIONS = {
     ("GET", "/estimates"): "records.read",
     ("POST", "/estimates/run"): "records.write",
     ("GET", "/testimony"): "testimony.read",
+    ("POST", "/testimony/witnesses"): "testimony.write",
+    ("POST", "/testimony/accounts"): "testimony.write",
+    ("POST", "/testimony/claims"): "testimony.write",
     ("GET", "/audit"): "audit.read",
     ("GET", "/users"): "users.manage",
     ("POST", "/users/add"): "users.manage",
@@ -128,6 +131,9 @@ POSTS = {
     "/linkage/run": "records.write",
     "/review": "review.label",
     "/estimates/run": "records.write",
+    "/testimony/witnesses": "testimony.write",
+    "/testimony/accounts": "testimony.write",
+    "/testimony/claims": "testimony.write",
     "/users/add": "users.manage",
     "/users/disable": "users.manage",
 }
@@ -135,6 +141,9 @@ FORMS = {
     "/lists/mapping/AAAAAAAAAAAAAAAAAAAAAAAA": {"source": "x", "action": "import"},
     "/review": {"source_l": "a", "record_id_l": "1", "source_r": "b", "record_id_r": "2", "label": "match"},
     "/estimates/run": {"method": "loglinear", "seed": "1"},
+    "/testimony/witnesses": {"witness_id": "W-X", "role": "judge"},
+    "/testimony/accounts": {"account_id": "A-X", "kind": "interview", "witness_id": "W-ALPHA"},
+    "/testimony/claims": {"claim_id": "C-X", "account_id": "A-X", "claim_type": "event", "fact_key": "f"},
     "/users/add": {"name": "mallory", "role": "admin", "password": "0123456789abc"},
     "/users/disable": {"name": "admin"},
 }
@@ -157,7 +166,7 @@ def test_permission_matrix_post_refused(linked_ws: Path, role: str) -> None:
             assert response.status_code == 403, (role, url, response.text[:300])
     after = Workspace.open(linked_ws)
     actions = [e["action"] for e in audit.entries(after)[before:]]
-    assert not any(a.startswith("web.") or a.startswith("user.") for a in actions), actions
+    assert not any(a.startswith(("web.", "user.", "testimony.")) for a in actions), actions
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(linked_ws: Path) -> None:

@@ -23,7 +23,7 @@ from uncounted.errors import BadInput, UncountedError
 from uncounted.store.access import PermissionDenied
 from uncounted.web import pages
 from uncounted.web.auth import LoginGuard, NotSignedIn, SessionStore
-from uncounted.web.context import MAX_UPLOAD_BYTES, WebState, message, prepare
+from uncounted.web.context import MAX_UPLOAD_BYTES, WebState, explain, message, prepare
 from uncounted.web.csrf import CsrfFailed
 from uncounted.web.i18n import N_
 from uncounted.web.security import BodyLimit, BodyTooLarge, SecurityHeaders
@@ -110,8 +110,8 @@ def _handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(BadInput)
-    async def bad_input(request: Request, exc: Exception) -> Response:
-        return message(request, N_("This cannot be done"), str(exc), 400)
+    async def bad_input(request: Request, exc: BadInput) -> Response:
+        return message(request, N_("This cannot be done"), explain(request, exc), 400)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, exc: RequestValidationError) -> Response:

@@ -18,8 +18,9 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
+from uncounted.errors import BadInput
 from uncounted.store.access import PERMISSIONS, Actor, require
-from uncounted.web import i18n
+from uncounted.web import i18n, messages
 from uncounted.web.auth import COOKIE, LoginGuard, NotSignedIn, SessionStore, current_actor
 from uncounted.web.uploads import Staging
 from uncounted.workspace import Workspace
@@ -114,6 +115,8 @@ def render(
     who: Actor | None = getattr(request.state, "actor", None)
     page = web.env.get_template(template).render(
         _=i18n.translator(lang),
+        say=lambda text: messages.say(text, lang),
+        explain_error=lambda error: messages.explain(error, lang),
         lang=lang,
         dir=i18n.direction(lang),
         languages=i18n.LANGUAGES,
@@ -134,6 +137,11 @@ def render(
             secure=web.secure_cookies,
         )
     return response
+
+
+def explain(request: Request, error: BadInput) -> str:
+    """A library's BadInput as one sentence in the request's language (`uncounted.web.messages`)."""
+    return messages.explain(error, getattr(request.state, "lang", i18n.DEFAULT))
 
 
 def message(request: Request, title: str, text: str, status: int) -> HTMLResponse:

@@ -24,6 +24,7 @@ from uncounted.pipeline import ESTIMATE_FILE
 from uncounted.records import CANONICAL_FIELDS
 from uncounted.store.models import Import, records
 from uncounted.store.records import list_sources, load_records
+from uncounted.web import plots
 from uncounted.web.context import WebState
 from uncounted.web.search import RecordIndex
 
@@ -141,6 +142,21 @@ def latest_estimate(web: WebState) -> dict[str, Any] | None:
     return _cached(
         web, "estimate", path.stat().st_mtime_ns, lambda: json.loads(path.read_text(encoding="utf-8"))
     )
+
+
+def estimate_figures(web: WebState) -> list[plots.Figure]:
+    """The latest estimate's figures, drawn once per estimate (and per saved draws)."""
+    path = web.ws.path / ESTIMATE_FILE
+    if not path.is_file():
+        return []
+    draws = web.ws.path / plots.DRAWS_FILE
+    version = (path.stat().st_mtime_ns, draws.stat().st_mtime_ns if draws.is_file() else None)
+
+    def build() -> list[plots.Figure]:
+        estimate = json.loads(path.read_text(encoding="utf-8"))
+        return plots.figures(estimate, plots.draws_for(web.ws.path, estimate))
+
+    return _cached(web, "figures", version, build)
 
 
 def pairs_path(web: WebState) -> Path:

@@ -22,7 +22,7 @@ from uncounted.mse.estimate import METHODS
 from uncounted.pipeline import CAPTURES_FILE, ESTIMATE_FILE, REPORT_FILE, captures_workspace
 from uncounted.store import audit
 from uncounted.store.access import Actor
-from uncounted.web import data
+from uncounted.web import data, plots
 from uncounted.web.context import ACTOR, WebState, needs, render, state
 from uncounted.web.csrf import check_csrf
 
@@ -38,6 +38,7 @@ def estimates(request: Request) -> Response:
         "estimates.html",
         {
             "result": data.latest_estimate(web),
+            "figures": data.estimate_figures(web),
             "methods": METHODS,
             "strata": DEFAULT_STRATA,
             "linked": data.people(web) is not None,
@@ -82,6 +83,7 @@ def estimate_run(
         result = estimate_strata(tables, method, seed=seed)
     else:
         result = estimate(CaptureTable.from_frame(histories[lists]), method, seed=seed)
+    plots.save_draws(web.ws.path, result)
     target = web.ws.path / ESTIMATE_FILE
     target.write_text(json.dumps(result.to_json(), indent=1, ensure_ascii=False), encoding="utf-8")
     with web.ws.session() as session:
@@ -93,6 +95,7 @@ def estimate_run(
             {"method": method, "stratum": stratum, "seed": seed, "input_hash": result.input_hash},
         )
     _write_report(web, histories, lists, result)
+    data.estimate_figures(web)  # drawn now, so the page that follows is quick
     return RedirectResponse("/estimates", status_code=303)
 
 

@@ -28,7 +28,7 @@ from uncounted.store.access import Actor
 from uncounted.store.models import Import
 from uncounted.store.records import load_quarantine
 from uncounted.web import data
-from uncounted.web.context import ACTOR, needs, render, state
+from uncounted.web.context import ACTOR, explain, needs, render, state
 from uncounted.web.csrf import check_csrf
 from uncounted.web.uploads import Staged
 
@@ -91,7 +91,7 @@ def _mapping_page(
             columns = [f for f in CANONICAL_FIELDS if f in frame.columns]
             preview = frame[columns].to_dict("records")
         except BadInput as exc:
-            error, status = str(exc), 400
+            error, status = explain(request, exc), 400
     return render(
         request,
         "mapping.html",
@@ -175,7 +175,7 @@ def _submit(
             web.ws, staged.path, source=source.strip() or None, mapping=mapping_path, quarantine=keep
         )
     except BadInput as exc:
-        return _mapping_page(request, staged, headers, chosen, source, keep, raw, str(exc), 400)
+        return _mapping_page(request, staged, headers, chosen, source, keep, raw, explain(request, exc), 400)
     with web.ws.session() as session:
         audit.record(
             session,

@@ -1,0 +1,104 @@
+"""The latest estimate's figures for the estimates page, drawn by `uncounted.report.figures`.
+
+The report's figures are SVG text; the page shows each as an `<img>` with a `data:` address, which the
+Content-Security-Policy allows (`img-src 'self' data:`) while it forbids the inline styles an SVG inside the
+page would need. Drawing takes a noticeable fraction of a second, so a set of figures is drawn once per
+estimate (keyed by the files it comes from) and then served from memory.
+
+estimate.json (the `--json` contract) leaves the posterior draws out, so an estimate run from the web also
+keeps its draws beside it in `estimate_draws.npz`, tagged with the estimate's input hash, method and seed: a
+later estimate from the command line does not get an older run's posterior.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from uncounted.mse import Estimate
+from uncounted.web.i18n import N_
+
+DRAWS_FILE = "estimate_draws.npz"
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str  # a message id, translated by the page
+    source: str  # data:image/svg+xml;base64,…
+
+
+def save_draws(folder: Path, result: Estimate) -> None:
+    """Keep `result`'s posterior draws for the page's density plot (and drop an older run's)."""
+    path = folder / DRAWS_FILE
+    if result.draws is None:
+        path.unlink(missing_ok=True)
+        return
+    temporary = folder / (DRAWS_FILE + ".tmp.npz")
+    np.savez_compressed(
+        temporary,
+        draws=np.asarray(result.draws, dtype=float),
+        tag=np.array(_tag(result.to_json())),
+    )
+    temporary.replace(path)
+
+
+def _tag(estimate: dict[str, Any]) -> str:
+    return f"{estimate.get('input_hash')}|{estimate.get('method')}|{estimate.get('seed')}"
+
+
+def draws_for(folder: Path, estimate: dict[str, Any]) -> np.ndarray | None:
+    """The saved draws if they belong to `estimate`, else None."""
+    path = folder / DRAWS_FILE
+    if not path.is_file():
+        return None
+    with np.load(path) as saved:
+        if str(saved["tag"]) != _tag(estimate):
+            return None
+        return saved["draws"]
+
+
+def figures(estimate: dict[str, Any], draws: np.ndarray | None) -> list[Figure]:
+    """Per-stratum intervals, the posterior density, the chains' traces and the graphs' weights — each one
+    when the estimate has what it needs."""
+    from uncounted.report import figures as draw
+
+    out = [
+        Figure(N_("Estimate and 95% interval, overall and by stratum"), _source(_intervals(estimate, draw)))
+    ]
+    if draws is not None and len(draws):
+        out.append(Figure(N_("Posterior density of the total"), _source(draw.posterior(draws))))
+    if estimate.get("trace"):
+        rhat = (estimate.get("diagnostics") or {}).get("rhat")
+        out.append(Figure(N_("Traces of the chains"), _source(draw.traces(estimate["trace"], rhat))))
+    if estimate.get("graph_weights"):
+        out.append(
+            Figure(
+                N_("Posterior weights of the graphs"), _source(draw.graph_weights(estimate["graph_weights"]))
+            )
+        )
+    return out
+
+
+def _intervals(estimate: dict[str, Any], draw: Any) -> str:
+    rows = [("all", *_numbers(estimate))]
+    for stratum in estimate.get("strata") or []:
+        if stratum.get("estimate") is not None:
+            rows.append((str(stratum["stratum"]), *_numbers(stratum)))
+    return draw.intervals(rows, observed=float(estimate["n_observed"]))
+
+
+def _numbers(row: dict[str, Any]) -> tuple[float, float, float]:
+    """estimate, lower, upper; a missing limit (null in the JSON) is NaN, which the plot leaves out."""
+    return tuple(math.nan if row.get(k) is None else float(row[k]) for k in ("estimate", "lower", "upper"))  # type: ignore[return-value]
+
+
+def _source(svg: str) -> str:
+    # As an image the SVG is parsed as XML on its own, where the `xlink:` prefix the report drops is unknown;
+    # SVG 2's plain `href` needs no namespace and no address.
+    svg = svg.replace("xlink:href=", "href=")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
