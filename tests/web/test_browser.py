@@ -1,5 +1,6 @@
 """The whole path in Debian's Chromium, via Playwright: sign in, upload a list and fix its mapping, link,
-review five pairs with the keyboard, estimate, read the result in Arabic, and check what a viewer can reach.
+review five pairs with the keyboard, estimate, read the result (and its plots) in Arabic, enter an account and
+a claim of testimony, and check what a viewer can reach.
 
 The server is uvicorn on a free port of 127.0.0.1, (a thread) over a workspace of simulated lists. No console
 error may appear. Skipped (with the reason) when /usr/bin/chromium is missing, except under CI=true.
@@ -157,6 +158,38 @@ def test_full_path_in_chromium(server: tuple[str, Path], browser: object) -> Non
     assert direction == "rtl"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "estimate-ar.png"), full_page=True)
+    assert page.locator("figure.plot img").count() >= 1
+    assert page.eval_on_selector("figure.plot img", "img => img.complete && img.naturalWidth > 0")
+
+    # Enter testimony: an account of the witness W-ALPHA, then a claim on it (one refused, then corrected).
+    page.goto(f"{base}/testimony?lang=en")
+    form = page.locator('form[action="/testimony/accounts"]')
+    form.locator('select[name="witness_id"]').select_option("W-ALPHA")
+    form.locator('input[name="date"]').fill("2014-03")
+    with page.expect_navigation():
+        form.locator('button[type="submit"]').click()
+    assert "The account was added." in page.inner_text("main")
+    account = page.locator('form[action="/testimony/claims"] select[name="account_id"]').input_value()
+    claim = page.locator('form[action="/testimony/claims"]')
+    claim.locator('select[name="claim_type"]').select_option("frequency")
+    claim.locator('input[name="fact_key"]').fill("hangings/frequency")
+    claim.locator('input[name="low"]').fill("1")
+    claim.locator('input[name="high"]').fill("2")
+    claim.locator('select[name="unit"]').select_option("people")  # wrong dimension for a frequency
+    before = len(errors)
+    with page.expect_navigation():
+        claim.locator('button[type="submit"]').click()
+    assert "people is not a unit of rate" in page.inner_text("#claim-error")
+    # The refused form comes back as 400, which Chromium notes in the console; nothing else may appear.
+    assert [e for e in errors[before:] if "status of 400" not in e] == [], errors[before:]
+    del errors[before:]
+    claim = page.locator('form[action="/testimony/claims"]')
+    assert claim.locator('input[name="fact_key"]').input_value() == "hangings/frequency"  # kept
+    claim.locator('select[name="unit"]').select_option("per_week")
+    with page.expect_navigation():
+        claim.locator('button[type="submit"]').click()
+    main = page.inner_text("main")
+    assert "The claim was entered." in main and "hangings/frequency" in main and account in main
     assert errors == [], errors
     assert outside == [], outside
     context.close()
