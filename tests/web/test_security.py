@@ -274,3 +274,21 @@ def test_pages_load_nothing_from_another_origin(linked_ws: Path) -> None:
         sign_in(client, "admin")
         for url in ("/", "/records", "/estimates", "/review", "/testimony", "/audit", "/users", "/lists"):
             assert not re.search(r"(src|href)=\"(https?:)?//", client.get(url).text), url
+
+
+def test_a_user_disabled_outside_the_app_is_signed_out_after_the_recheck(
+    fresh_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Disabled with the store's own function (as `uncounted users disable` does), not through the app: the
+    next look at the user's row, due after RECHECK_SECONDS, ends the session."""
+    from uncounted.store import users
+    from uncounted.store.access import actor
+    from uncounted.web import context
+
+    with TestClient(create_app(fresh_ws)) as client:
+        sign_in(client, "viewer")
+        assert client.get("/", follow_redirects=False).status_code == 200
+        ws = Workspace.open(fresh_ws)
+        users.disable_user(ws, actor("admin", "admin", ws), "viewer")
+        monkeypatch.setattr(context, "RECHECK_SECONDS", 0.0)
+        assert client.get("/", follow_redirects=False).status_code == 303

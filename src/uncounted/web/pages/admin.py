@@ -53,4 +53,5 @@ def user_disable(
     web = state(request)
     users.disable_user(web.ws, who, name)
     web.sessions.drop_user(name)
+    web.checked.pop(name, None)
     return RedirectResponse("/users", status_code=303)
