@@ -141,6 +141,8 @@ def test_review_pairs_are_labelled_by_the_signed_in_reviewer(own_linked: Path) -
             }
             assert post(client, "/review", {**keys, "label": label}, page="/review").status_code == 303
         assert f"3 of {total} pairs labelled" in client.get("/review").text
+        # match and non-match count, unsure does not; the linkage page follows each new label
+        assert re.search(r"<th>labelled_pairs</th><td>2</td>", client.get("/linkage").text)
         bogus = post(
             client,
             "/review",
@@ -148,8 +150,15 @@ def test_review_pairs_are_labelled_by_the_signed_in_reviewer(own_linked: Path) -
             page="/review",
         )
         assert bogus.status_code == 400
+        page = client.get("/review").text
+        keys = {
+            k: re.search(rf'name="{k}" value="([^"]*)"', page).group(1)
+            for k in ("source_l", "record_id_l", "source_r", "record_id_r")
+        }
+        assert post(client, "/review", {**keys, "label": "match"}, page="/review").status_code == 303
+        assert re.search(r"<th>labelled_pairs</th><td>3</td>", client.get("/linkage").text)
     labels = load_labels(Workspace.open(own_linked))
-    assert labels["label"].tolist() == ["match", "non-match", "unsure"]
+    assert labels["label"].tolist() == ["match", "non-match", "unsure", "match"]
     assert set(labels["reviewer"]) == {"reviewer"} and labels["match_probability"].notna().all()
 
 

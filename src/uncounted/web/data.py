@@ -159,6 +159,25 @@ def estimate_figures(web: WebState) -> list[plots.Figure]:
     return _cached(web, "figures", version, build)
 
 
+def label_quality(web: WebState) -> dict[str, Any] | None:
+    """`uncounted.link.review.label_quality` of every label, or None before the first; recomputed only when a
+    label is added (the labels are read in a write transaction, which the linkage page must not take on every
+    view)."""
+    from uncounted.link.review import label_quality as quality
+    from uncounted.link.review import load_labels
+    from uncounted.store.review import ReviewLabel
+
+    labels = ReviewLabel.__table__
+    with web.ws.engine.connect() as connection:
+        version = tuple(connection.execute(select(func.count(), func.max(labels.c.id))).one())
+    if not version[0]:
+        return None
+    threshold = float(web.ws.section("link")["threshold"])
+    return _cached(
+        web, "label_quality", (version, threshold), lambda: quality(load_labels(web.ws), threshold)
+    )
+
+
 def pairs_path(web: WebState) -> Path:
     return web.ws.path / LINKAGE_DIR / "pairs.parquet"
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from uncounted.errors import BadInput
-from uncounted.link.review import PAIR_KEYS, SHOWN_FIELDS, label_quality, load_labels, store_labels
+from uncounted.link.review import PAIR_KEYS, SHOWN_FIELDS, load_labels, store_labels
 from uncounted.pipeline import captures_workspace, link_workspace
 from uncounted.store import audit
 from uncounted.store.access import Actor
@@ -33,10 +33,9 @@ def linkage_status(request: Request) -> Response:
     summary = None
     if linked is not None:
         summary = {"records": len(linked.entities), "people": linked.count}
-        labels = load_labels(web.ws)
-        if len(labels):
-            threshold = float(web.ws.section("link")["threshold"])
-            summary["quality"] = label_quality(labels, threshold)
+        quality = data.label_quality(web)
+        if quality is not None:
+            summary["quality"] = quality
     return render(request, "linkage.html", {"summary": summary})
 
 
