@@ -38,7 +38,7 @@ def _found(web: WebState, query: str) -> set[tuple[str, str]]:
 def test_search_across_scripts_and_words(tmp_path: Path) -> None:
     ws = Workspace.create(tmp_path / "ws")
     _import(ws, tmp_path, "a.csv", FIRST)
-    web = WebState(ws)
+    web = WebState(ws, staging=tmp_path)
     assert _found(web, "Muhammad") == {("a", "1"), ("a", "2")}  # محمد and Mohammed share a key
     assert _found(web, "محمد") == {("a", "1"), ("a", "2")}
     assert _found(web, "حمد الحسن") == {("a", "1")}  # a part of a word, and every word must match
@@ -50,7 +50,7 @@ def test_search_across_scripts_and_words(tmp_path: Path) -> None:
 def test_the_index_grows_with_each_import(tmp_path: Path) -> None:
     ws = Workspace.create(tmp_path / "ws")
     _import(ws, tmp_path, "a.csv", FIRST)
-    web = WebState(ws)
+    web = WebState(ws, staging=tmp_path)
     before = data.record_index(web)
     assert _found(web, "Layla") == set()
     _import(ws, tmp_path, "b.csv", SECOND)
@@ -63,6 +63,6 @@ def test_the_index_grows_with_each_import(tmp_path: Path) -> None:
 
 
 def test_an_empty_workspace_has_an_empty_index(tmp_path: Path) -> None:
-    web = WebState(Workspace.create(tmp_path / "ws"))
+    web = WebState(Workspace.create(tmp_path / "ws"), staging=tmp_path)
     index = data.record_index(web)
     assert len(index) == 0 and len(index.search("محمد")) == 0 and isinstance(index, RecordIndex)

@@ -30,8 +30,11 @@ from uncounted.store.models import records
 from uncounted.workspace import Workspace
 
 #: Answers kept per index: the same searches (a common name, a page of results) come back again and again.
-CACHED_QUERIES = 512
-EMPTY = np.empty(0, dtype=np.int64)
+#: A common name matches tens of thousands of records, so the cache is bounded by count (about 128 x 0.3 MB).
+CACHED_QUERIES = 128
+#: Positions fit 32 bits (two thousand million records), which halves the index's memory.
+POSITION = np.int32
+EMPTY = np.empty(0, dtype=POSITION)
 
 
 @dataclass
@@ -59,7 +62,7 @@ class RecordIndex:
         """
         wanted = tokens(query)
         if not wanted:
-            return np.arange(len(self.ids))
+            return np.arange(len(self.ids), dtype=POSITION)
         cache_key = " ".join(wanted)
         with self._lock:
             hit = self._answers.get(cache_key)
@@ -115,7 +118,7 @@ def _postings(names: pd.Series, offset: int) -> tuple[dict[str, np.ndarray], dic
     unit_rows = [(int(pos) + offset, unit) for pos, code in enumerate(codes) for unit in units_of[code]]
     if not unit_rows:
         return {}, {}
-    positions = np.fromiter((p for p, _ in unit_rows), dtype=np.int64, count=len(unit_rows))
+    positions = np.fromiter((p for p, _ in unit_rows), dtype=POSITION, count=len(unit_rows))
     texts = pd.Series([u for _, u in unit_rows], dtype=object)
     by_unit = _group(positions, texts)
     keys = texts.map({unit: name_key(unit) for unit in texts.unique()})
