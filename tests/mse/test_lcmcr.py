@@ -68,24 +68,80 @@ def test_the_interval_holds_the_true_size_of_a_heterogeneous_population():
     assert result.estimate == pytest.approx(sim.population, rel=0.15)
 
 
+@pytest.mark.parametrize("order", [[1, 5, 2, 4, 0, 3], [0, 1, 2, 3, 4, 5], [3, 0, 4, 2, 5, 1]])
 @pytest.mark.parametrize("total", [3, 40, 5000])
-def test_multinomial_draws_follow_the_weights_and_keep_the_total(total):
-    """Per-pattern class counts must be exactly Multinomial(count, weights): the sampler's key shortcut."""
+def test_multinomial_draws_follow_the_weights_and_keep_the_total(total, order):
+    """Per-pattern class counts must be exactly Multinomial(count, weights), whatever order the classes are
+    visited in (the sampler's key shortcut): means, variances and one covariance are checked."""
     rng = np.random.default_rng(0)
     weights = np.array([0.05, 3.0, 1.0, 0.0, 0.5, 2.0])
-    order, tail, out = np.zeros(6, np.int64), np.zeros(6), np.zeros(6, np.int64)
+    order, tail, out = np.array(order, np.int64), np.zeros(6), np.zeros(6, np.int64)
     reps = 4000
-    sums = np.zeros(6)
-    for _ in range(reps):
+    draws = np.empty((reps, 6))
+    for r in range(reps):
         kernel._multinomial(rng, total, weights, order, tail, out)
         assert out.sum() == total and out[3] == 0
-        sums += out
-    expected = reps * total * weights / weights.sum()
-    sd = np.sqrt(expected * (1 - weights / weights.sum()))
-    assert np.all(np.abs(sums - expected) < 5 * sd + 1e-9)
+        draws[r] = out
+    p = weights / weights.sum()
+    mean_sd = np.sqrt(total * p * (1 - p) / reps)
+    assert np.all(np.abs(draws.mean(axis=0) - total * p) < 5 * mean_sd + 1e-9)
+    variance = total * p * (1 - p)
+    assert np.allclose(draws.var(axis=0), variance, rtol=0.15, atol=1e-9)
+    assert np.cov(draws[:, 1], draws[:, 5])[0, 1] == pytest.approx(-total * p[1] * p[5], rel=0.15)
 
 
-@pytest.mark.parametrize("a, b", [(1.0, 1.0), (1.0, 30.0), (12.0, 1.0), (5.0, 8.0), (3.0, 0.01)])
+def test_pattern_weights_match_the_log_scale_formula_and_survive_underflow():
+    rng = np.random.default_rng(4)
+    J, K = 6, 5
+    lam1 = rng.uniform(0.01, 0.9, (J, K))
+    log_nu = np.log(rng.dirichlet(np.ones(K)))
+    nu = np.exp(log_nu - log_nu.max())
+    pattern = np.array([1, 0, 0, 1, 1, 0], np.int64)
+    expected = log_nu + np.where(pattern[:, None] == 1, np.log(lam1), np.log1p(-lam1)).sum(axis=0)
+    expected = np.exp(expected - expected.max())
+    weights = np.zeros(K)
+    kernel._pattern_weights(pattern, np.stack([1 - lam1, lam1]), nu, log_nu, weights)
+    assert np.allclose(weights / weights.max(), expected, rtol=1e-12)
+    # 60 lists each recording 1e-5 of every class: the plain product (1e-300) would underflow
+    tiny = np.full((60, K), 1e-5)
+    tiny[:, 2] = 2e-5
+    everywhere = np.ones(60, np.int64)
+    assert kernel._pattern_weights(everywhere, np.stack([1 - tiny, tiny]), nu, log_nu, weights) == 2
+    ratio = np.exp(log_nu - log_nu[2]) * 0.5**60
+    ratio[2] = 1.0
+    assert weights.max() == 1.0 and np.allclose(weights, ratio, rtol=1e-9)
+
+
+def test_missed_weights_and_the_odds_of_being_missed():
+    rng = np.random.default_rng(5)
+    lam1 = rng.uniform(1e-9, 0.5, (4, 3))
+    nu = np.array([1.0, 0.3, 0.02])
+    weights = np.zeros(3)
+    p0, seen = kernel._missed_weights(np.stack([1 - lam1, lam1]), nu, weights)
+    missed = np.prod(1 - lam1, axis=0)
+    assert np.allclose(weights, nu * missed) and p0 == pytest.approx(np.sum(nu * missed))
+    assert seen == pytest.approx(np.sum(nu * -np.expm1(np.log1p(-lam1).sum(axis=0))), rel=1e-12)
+
+
+def test_one_class_matches_the_exact_posterior_of_model_mt():
+    """With K = 1 LCMCR is model Mt with Beta(1, 1) priors and p(N) proportional to 1/N, whose posterior over
+    N is a one-dimensional sum: p(N | data) ~ (N - 1)! / (N - n)! prod_j B(n_j + 1, N - n_j + 1). The
+    sampler's quantiles must match it (this checks the lambda and n0 steps end to end)."""
+    from scipy.special import betaln, gammaln
+
+    n = SMALL.n_observed
+    list_sizes = np.array(list(SMALL.list_sizes().values()))
+    grid = np.arange(n, 20 * n + 1)
+    log_post = gammaln(grid) - gammaln(grid - n + 1) + sum(betaln(s + 1, grid - s + 1) for s in list_sizes)
+    cdf = np.cumsum(np.exp(log_post - log_post.max()))
+    cdf /= cdf[-1]
+    exact = [grid[np.searchsorted(cdf, q)] for q in (0.025, 0.5, 0.975)]
+    result = lcmcr(SMALL, K=1, seed=8, burnin=1000, samples=40000, thin=1)
+    sampled = np.quantile(result.draws, [0.025, 0.5, 0.975])
+    assert np.allclose(sampled, exact, rtol=0.01, atol=1.5), (sampled, exact)
+
+
+@pytest.mark.parametrize("a, b", [(1.0, 1.0), (1.0, 30.0), (12.0, 1.0), (5.0, 8.0), (3.0, 0.01), (0.5, 0.3)])
 def test_log_beta_draws_have_the_beta_mean(a, b):
     rng = np.random.default_rng(1)
     draws = np.array([kernel._log_beta(rng, a, b) for _ in range(20000)])
@@ -93,6 +149,15 @@ def test_log_beta_draws_have_the_beta_mean(a, b):
     assert np.allclose(np.exp(draws[:, 0]) + np.exp(draws[:, 1]), 1.0)
     sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)) / 20000)
     assert abs(x.mean() - a / (a + b)) < 5 * sd + 1e-12
+
+
+@pytest.mark.parametrize("a, b", [(1.0, 1.0), (1.0, 3000.0), (12.0, 1.0), (5.0, 8.0), (2.0, 9000.0)])
+def test_beta_pairs_have_the_beta_mean_and_sum_to_one(a, b):
+    rng = np.random.default_rng(2)
+    draws = np.array([kernel._beta_pair(rng, a, b) for _ in range(20000)])
+    assert np.allclose(draws.sum(axis=1), 1.0) and np.all(draws > 0)
+    sd = np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)) / 20000)
+    assert abs(draws[:, 0].mean() - a / (a + b)) < 5 * sd + 1e-12
 
 
 def test_sweeps_per_second_is_a_positive_rate():

@@ -26,6 +26,13 @@ full conditional over classes, and given the parameters they are independent, so
 multinomial draw: exactly the full conditional of the individual labels, summarised by the counts that steps
 2-3 need. That is what makes a sweep cost O(patterns x K x lists), not O(people).
 
+Speed (issue 4 asks for R's rate or better), measured on the Kosovo table: the lambda_jk are kept as
+probabilities, not logs, so a pattern's class weights are products (no exp per pattern and class, no log per
+Beta draw); classes are put in order of weight once per sweep, and each pattern's heaviest class is moved to
+the front, instead of sorting the classes for every pattern; the multinomials switch from binomials to one
+uniform per person when few people remain; and steps 1 and 2 share one pass, step 1 adding up the class sizes
+and list counts as it draws. None of this changes what is sampled.
+
 `NUMBA_CACHE_DIR` is pointed at a per-user cache folder before Numba is imported, unless the user set it, so
 compiled kernels survive between runs (compiling costs a couple of seconds per process).
 """
@@ -66,6 +73,12 @@ WARMUP = 500
 N0_CEILING = 20
 #: Redraws allowed before n0 is set to the ceiling and the event counted (only a degenerate chain gets there).
 MAX_REDRAWS = 1000
+#: With this many people or fewer left, a multinomial draws them one by one: a binomial costs about as much as
+#: a dozen uniforms with Numba's generators (measured on Kosovo; 8-16 are equally fast, 32 is slower).
+ONE_BY_ONE = 12
+#: A pattern whose largest class weight (relative to the heaviest class) falls below this is recomputed on the
+#: log scale, so products of many small probabilities cannot underflow (only tables with dozens of lists).
+UNDERFLOW = 1e-200
 
 
 @njit(cache=True)
@@ -91,11 +104,11 @@ def _log_sum(a, b):
 
 @njit(cache=True)
 def _log_beta(rng, a, b):
-    """(log X, log(1 - X)) for X ~ Beta(a, b).
+    """(log X, log(1 - X)) for X ~ Beta(a, b), for the stick-breaking weights (b = alpha can be tiny).
 
     Beta(1, b) and Beta(a, 1) are drawn by inversion from one uniform (X = 1 - U^(1/b), X = U^(1/a)): empty
-    classes and lists that record nobody of a class hit these cases every sweep. Otherwise X = G_a / (G_a +
-    G_b) from two gamma draws on the log scale.
+    classes hit these cases every sweep. Otherwise X = G_a / (G_a + G_b) from two gamma draws, on the log
+    scale only when a shape is below 1 (a gamma draw with a tiny shape can underflow to 0).
     """
     if a == 1.0:
         log_rest = math.log(1.0 - rng.random()) / b
@@ -103,6 +116,11 @@ def _log_beta(rng, a, b):
     if b == 1.0:
         log_x = math.log(1.0 - rng.random()) / a
         return log_x, math.log(-math.expm1(log_x))
+    if a > 1.0 and b > 1.0:
+        ga = rng.standard_gamma(a)
+        gb = rng.standard_gamma(b)
+        log_s = math.log(ga + gb)
+        return math.log(ga) - log_s, math.log(gb) - log_s
     ga = _log_gamma(rng, a)
     gb = _log_gamma(rng, b)
     s = _log_sum(ga, gb)
@@ -110,51 +128,89 @@ def _log_beta(rng, a, b):
 
 
 @njit(cache=True)
-def _categorical(rng, total, weights, order, start, mass, out):
-    """Add `total` independent draws over classes order[start:], with weights summing to `mass`, to `out`."""
-    K = order.shape[0]
-    for _ in range(total):
-        u = rng.random() * mass
-        chosen = order[K - 1]
-        for i in range(start, K):
-            k = order[i]
-            u -= weights[k]
-            if u < 0.0:
-                chosen = k
-                break
-        out[chosen] += 1
+def _beta_pair(rng, a, b):
+    """(X, 1 - X) for X ~ Beta(a, b) with a, b >= 1, both computed without cancellation (for lambda_jk).
+
+    Same draws as `_log_beta` (inversion when a shape is 1, two gammas otherwise), left as probabilities.
+    """
+    if a == 1.0:
+        log_rest = math.log(1.0 - rng.random()) / b
+        return -math.expm1(log_rest), math.exp(log_rest)
+    if b == 1.0:
+        log_x = math.log(1.0 - rng.random()) / a
+        return math.exp(log_x), -math.expm1(log_x)
+    ga = rng.standard_gamma(a)
+    gb = rng.standard_gamma(b)
+    s = ga + gb
+    return ga / s, gb / s
 
 
 @njit(cache=True)
-def _multinomial(rng, total, weights, order, tail, out):
-    """Draw `out` ~ Multinomial(total, weights / sum(weights)); `order` and `tail` are scratch space.
-
-    Classes are visited by decreasing weight; out_k ~ Binomial(remaining, w_k / sum of the weights not yet
-    visited) while many people remain, then the last ones are drawn one by one over the classes left. Both
-    steps are exact draws from the same multinomial; the split only saves binomial draws (~100 ns each).
-    """
+def _order_by_weight(weights, order):
+    """Fill `order` with class indices by decreasing weight (insertion sort: K is small)."""
     K = weights.shape[0]
-    for k in range(K):
-        out[k] = 0
-        order[k] = k
-    if total == 0:
-        return
-    for i in range(1, K):  # insertion sort of class indices by decreasing weight (K is small)
-        k = order[i]
+    for i in range(K):
+        k = i
         w = weights[k]
         pos = i
         while pos > 0 and weights[order[pos - 1]] < w:
             order[pos] = order[pos - 1]
             pos -= 1
         order[pos] = k
+
+
+@njit(cache=True)
+def _move_to_front(order, k):
+    """Put class k first in `order`, the others keeping their places: a pattern's heaviest class then takes
+    most of its people in the first binomial (the order changes only the speed, never the distribution)."""
+    pos = 0
+    while order[pos] != k:
+        pos += 1
+    while pos > 0:
+        order[pos] = order[pos - 1]
+        pos -= 1
+    order[0] = k
+
+
+@njit(cache=True)
+def _categorical(rng, total, order, start, tail, out):
+    """Add `total` independent draws over classes order[start:] to `out`; tail[i] is the weight of order[i:].
+
+    A draw v, uniform on (0, tail[start]], picks the last position i with tail[i] >= v: position i is picked
+    with probability (tail[i] - tail[i + 1]) / tail[start], its class's share. Counting instead of searching
+    avoids a mispredicted branch per class.
+    """
+    K = order.shape[0]
+    mass = tail[start]
+    for _ in range(total):
+        v = mass * (1.0 - rng.random())
+        pos = start
+        for i in range(start + 1, K):
+            pos += tail[i] >= v
+        out[order[pos]] += 1
+
+
+@njit(cache=True)
+def _multinomial(rng, total, weights, order, tail, out):
+    """Draw `out` ~ Multinomial(total, weights / sum(weights)); `tail` is scratch space.
+
+    Classes are visited in `order` (any order is exact; decreasing weight is fastest): out_k ~
+    Binomial(remaining, w_k / sum of the weights not yet visited) while many people remain, then the last
+    ones are drawn one by one over the classes left. Both are exact draws from the same multinomial.
+    """
+    K = weights.shape[0]
+    for k in range(K):
+        out[k] = 0
+    if total == 0:
+        return
     acc = 0.0
     for i in range(K - 1, -1, -1):
         acc += weights[order[i]]
         tail[i] = acc
     remaining = total
     for i in range(K - 1):
-        if remaining <= 2 * K:  # one uniform per person beats a binomial per class left (measured)
-            _categorical(rng, remaining, weights, order, i, tail[i], out)
+        if remaining <= ONE_BY_ONE:
+            _categorical(rng, remaining, order, i, tail, out)
             return
         k = order[i]
         p = weights[k] / tail[i]
@@ -168,61 +224,74 @@ def _multinomial(rng, total, weights, order, tail, out):
 
 
 @njit(cache=True)
-def _sample_classes_observed(rng, on_idx, on_len, counts, log_lam1, log_lam0, log_nu, z_counts, base, diff,
-                             weights, order, tail, row):
-    """Step 1: class counts of the observed people, one multinomial per capture pattern.
+def _pattern_weights(pattern, lam, nu, log_nu, weights):
+    """Class weights of a person with capture `pattern`, pi_k prod_j lambda_jk^x_j (1 - lambda_jk)^(1 - x_j),
+    up to a common factor (`nu` is pi rescaled so its largest entry is 1); returns the class of the largest.
 
-    log P(pattern m, class k) = log pi_k + sum_j log(1 - lambda_jk) + sum_{j on m} logit(lambda_jk): the first
-    two terms are shared by all patterns, so each pattern costs only the lists it is on (patterns of many-list
-    tables are sparse).
+    `lam[x, j, k]` is the probability that list j records (x = 1) or misses (x = 0) a person of class k, so a
+    weight is a product of table look-ups. Products of probabilities cannot overflow; if the largest weight
+    nears underflow (dozens of lists with small lambdas) the weights are recomputed from logs.
     """
-    J, K = log_lam1.shape
-    M = counts.shape[0]
+    J = pattern.shape[0]
+    K = nu.shape[0]
+    top = 0.0
+    best = 0
     for k in range(K):
-        b = log_nu[k]
+        w = nu[k]
         for j in range(J):
-            b += log_lam0[j, k]
-            diff[j, k] = log_lam1[j, k] - log_lam0[j, k]
-        base[k] = b
-    for m in range(M):
-        top = -np.inf
-        for k in range(K):
-            lp = base[k]
-            for t in range(on_len[m]):
-                lp += diff[on_idx[m, t], k]
-            weights[k] = lp
-            if lp > top:
-                top = lp
-        for k in range(K):
-            weights[k] = math.exp(weights[k] - top)
-        _multinomial(rng, counts[m], weights, order, tail, row)
-        for k in range(K):
-            z_counts[m, k] = row[k]
+            w *= lam[pattern[j], j, k]
+        weights[k] = w
+        if w > top:
+            top = w
+            best = k
+    if top >= UNDERFLOW:
+        return best
+    log_top = -np.inf
+    for k in range(K):
+        lp = log_nu[k]
+        for j in range(J):
+            lp += math.log(lam[pattern[j], j, k])
+        weights[k] = lp
+        if lp > log_top:
+            log_top = lp
+            best = k
+    for k in range(K):
+        weights[k] = math.exp(weights[k] - log_top)
+    return best
 
 
 @njit(cache=True)
-def _sample_lambda(rng, on_idx, on_len, z_counts, z0_counts, class_n, on_list, log_lam1, log_lam0):
-    """Step 2: lambda_jk from its Beta full conditional, kept on the log scale (both log p and log(1 - p)).
+def _sample_classes_observed(rng, patterns, counts, lam, nu, log_nu, order, weights, tail, row, class_n,
+                             on_list):
+    """Step 1: class counts of the observed people, one multinomial per capture pattern.
 
-    Also leaves the class sizes (observed + missed) in `class_n` for step 3.
+    Adds them to `class_n` (which holds the missed people's classes on entry) and to `on_list` (people of
+    class k on list j, zero on entry): the counts step 2 needs, gathered without storing the labels.
     """
-    J, K = log_lam1.shape
-    M = z_counts.shape[0]
-    for k in range(K):
-        class_n[k] = z0_counts[k]
-        for j in range(J):
-            on_list[j, k] = 0
+    M, J = patterns.shape
+    K = nu.shape[0]
     for m in range(M):
+        if counts[m] == 0:
+            continue
+        best = _pattern_weights(patterns[m], lam, nu, log_nu, weights)
+        _move_to_front(order, best)
+        _multinomial(rng, counts[m], weights, order, tail, row)
         for k in range(K):
-            c = z_counts[m, k]
-            if c > 0:
-                class_n[k] += c
-                for t in range(on_len[m]):
-                    on_list[on_idx[m, t], k] += c
-    for k in range(K):
+            class_n[k] += row[k]
         for j in range(J):
+            if patterns[m, j] == 1:
+                for k in range(K):
+                    on_list[j, k] += row[k]
+
+
+@njit(cache=True)
+def _sample_lambda(rng, class_n, on_list, lam):
+    """Step 2: lambda_jk ~ Beta(1 + on list, 1 + not on list), kept as the pair (lambda, 1 - lambda)."""
+    J, K = on_list.shape
+    for j in range(J):
+        for k in range(K):
             on = on_list[j, k]
-            log_lam1[j, k], log_lam0[j, k] = _log_beta(rng, 1.0 + on, 1.0 + class_n[k] - on)
+            lam[1, j, k], lam[0, j, k] = _beta_pair(rng, 1.0 + on, 1.0 + class_n[k] - on)
 
 
 @njit(cache=True)
@@ -248,25 +317,33 @@ def _sample_nu(rng, class_n, alpha, log_nu):
 
 
 @njit(cache=True)
-def _missed_weights(log_lam0, log_nu, weights):
-    """Class weights of a missed person, pi_k prod_j (1 - lambda_jk) rescaled, and the probability of being
-    missed p0 together with 1 - p0 computed without cancellation (p0 can be close to 1)."""
-    J, K = log_lam0.shape
+def _rescale(log_nu, nu):
+    """nu = pi / max(pi): class weights as probabilities without underflow of the largest."""
+    top = log_nu.max()
+    for k in range(log_nu.shape[0]):
+        nu[k] = math.exp(log_nu[k] - top)
+
+
+@njit(cache=True)
+def _missed_weights(lam, nu, weights):
+    """Class weights of a missed person, pi_k prod_j (1 - lambda_jk), and the odds p0 / (1 - p0) of being
+    missed, all up to the common factor of `nu`.
+
+    1 - prod_j (1 - lambda_jk) is accumulated as a sum of positive terms (seen by list j and missed by the
+    lists before it), so it keeps its precision when p0 is close to 1.
+    """
+    J, K = lam.shape[1], lam.shape[2]
     p0 = 0.0
     seen = 0.0
-    top = -np.inf
     for k in range(K):
-        s = 0.0
+        missed_k = 1.0
+        seen_k = 0.0
         for j in range(J):
-            s += log_lam0[j, k]
-        lp = log_nu[k] + s
-        weights[k] = lp
-        if lp > top:
-            top = lp
-        p0 += math.exp(lp)
-        seen += math.exp(log_nu[k]) * -math.expm1(s)
-    for k in range(K):
-        weights[k] = math.exp(weights[k] - top)
+            seen_k += missed_k * lam[1, j, k]
+            missed_k *= lam[0, j, k]
+        weights[k] = nu[k] * missed_k
+        p0 += weights[k]
+        seen += nu[k] * seen_k
     return p0, seen
 
 
@@ -288,19 +365,26 @@ def _sample_n0(rng, n, p0, seen):
 
 
 @njit(cache=True)
-def _sweep(rng, on_idx, on_len, counts, n, a_alpha, b_alpha, update_alpha, state_f, log_lam1, log_lam0,
-           log_nu, z_counts, z0_counts, work_f, work_i):
+def _sweep(rng, patterns, counts, n, a_alpha, b_alpha, update_alpha, state_f, lam, log_nu, z0_counts, work_f,
+           work_i):
     """One Gibbs sweep. `state_f` holds (alpha, n0, occupied classes, ceiling hits) as floats; `work_f` and
-    `work_i` are scratch arrays (see `_workspace`)."""
+    `work_i` are scratch arrays (see `run_chain`)."""
     K = log_nu.shape[0]
-    base, weights, tail, diff = work_f[0, :], work_f[1, :], work_f[2, :], work_f[3:, :]
+    nu, weights, tail = work_f[0, :], work_f[1, :], work_f[2, :]
     order, row, class_n, on_list = work_i[0, :], work_i[1, :], work_i[2, :], work_i[3:, :]
-    _sample_classes_observed(rng, on_idx, on_len, counts, log_lam1, log_lam0, log_nu, z_counts, base, diff,
-                             weights, order, tail, row)
-    _sample_lambda(rng, on_idx, on_len, z_counts, z0_counts, class_n, on_list, log_lam1, log_lam0)
+    _rescale(log_nu, nu)
+    _order_by_weight(nu, order)
+    for k in range(K):
+        class_n[k] = z0_counts[k]
+    on_list[:, :] = 0
+    _sample_classes_observed(rng, patterns, counts, lam, nu, log_nu, order, weights, tail, row, class_n,
+                             on_list)
+    _sample_lambda(rng, class_n, on_list, lam)
     log_rest, occupied = _sample_nu(rng, class_n, state_f[0], log_nu)
-    p0, seen = _missed_weights(log_lam0, log_nu, weights)
+    _rescale(log_nu, nu)
+    p0, seen = _missed_weights(lam, nu, weights)
     n0, hit = _sample_n0(rng, n, p0, seen)
+    _order_by_weight(weights, order)
     _multinomial(rng, n0, weights, order, tail, z0_counts)
     if update_alpha:
         state_f[0] = rng.standard_gamma(a_alpha + K - 1.0) / (b_alpha - log_rest)
@@ -310,13 +394,11 @@ def _sweep(rng, on_idx, on_len, counts, n, a_alpha, b_alpha, update_alpha, state
 
 
 @njit(cache=True)
-def _sort_classes_by_weight(log_lam1, log_lam0, log_nu, z_counts, z0_counts):
+def _sort_classes_by_weight(lam, log_nu, z0_counts):
     """Relabel classes by decreasing weight, as LCMCR does once after its warm-up."""
     order = np.argsort(-log_nu)
-    log_lam1[:, :] = log_lam1[:, order]
-    log_lam0[:, :] = log_lam0[:, order]
+    lam[:, :, :] = lam[:, :, order]
     log_nu[:] = log_nu[order]
-    z_counts[:, :] = z_counts[:, order]
     z0_counts[:] = z0_counts[order]
 
 
@@ -332,17 +414,15 @@ def run_chain(rng, patterns, counts, K, burnin, samples, thin, a_alpha, b_alpha,
     n = 0
     for m in range(M):
         n += counts[m]
-    log_lam1 = np.empty((J, K))
-    log_lam0 = np.empty((J, K))
+    lam = np.empty((2, J, K))  # lam[1, j, k] = lambda_jk, lam[0, j, k] = 1 - lambda_jk
     for j in range(J):
         on = 0
         for m in range(M):
             if patterns[m, j] == 1:
                 on += counts[m]
-        share = on / n
         for k in range(K):
-            log_lam1[j, k] = math.log(share)
-            log_lam0[j, k] = math.log1p(-share)
+            lam[1, j, k] = on / n
+            lam[0, j, k] = (n - on) / n
     log_nu = np.empty(K)
     log_rest = 0.0
     for k in range(K - 1):
@@ -350,34 +430,26 @@ def run_chain(rng, patterns, counts, K, burnin, samples, thin, a_alpha, b_alpha,
         log_nu[k] = log_v + log_rest
         log_rest += log_1mv
     log_nu[K - 1] = log_rest
-    on_len = np.zeros(M, dtype=np.int64)
-    on_idx = np.zeros((M, J), dtype=np.int64)
-    for m in range(M):
-        for j in range(J):
-            if patterns[m, j] == 1:
-                on_idx[m, on_len[m]] = j
-                on_len[m] += 1
-    z_counts = np.zeros((M, K), dtype=np.int64)
     z0_counts = np.zeros(K, dtype=np.int64)
-    work_f = np.zeros((3 + J, K))
+    work_f = np.zeros((3, K))
     work_i = np.zeros((3 + J, K), dtype=np.int64)
     state_f = np.array([0.3 / K, 0.0, 0.0, 0.0])
 
     for _ in range(warmup):
-        _sweep(rng, on_idx, on_len, counts, n, a_alpha, b_alpha, False, state_f, log_lam1, log_lam0, log_nu,
-               z_counts, z0_counts, work_f, work_i)
+        _sweep(rng, patterns, counts, n, a_alpha, b_alpha, False, state_f, lam, log_nu, z0_counts,
+               work_f, work_i)
     if warmup > 0:
-        _sort_classes_by_weight(log_lam1, log_lam0, log_nu, z_counts, z0_counts)
+        _sort_classes_by_weight(lam, log_nu, z0_counts)
     for _ in range(burnin):
-        _sweep(rng, on_idx, on_len, counts, n, a_alpha, b_alpha, True, state_f, log_lam1, log_lam0, log_nu,
-               z_counts, z0_counts, work_f, work_i)
+        _sweep(rng, patterns, counts, n, a_alpha, b_alpha, True, state_f, lam, log_nu, z0_counts,
+               work_f, work_i)
     n0_trace = np.empty(samples, dtype=np.int64)
     alpha_trace = np.empty(samples)
     occupied_trace = np.empty(samples, dtype=np.int64)
     for s in range(samples):
         for _ in range(thin):
-            _sweep(rng, on_idx, on_len, counts, n, a_alpha, b_alpha, True, state_f, log_lam1, log_lam0,
-                   log_nu, z_counts, z0_counts, work_f, work_i)
+            _sweep(rng, patterns, counts, n, a_alpha, b_alpha, True, state_f, lam, log_nu, z0_counts,
+                   work_f, work_i)
         n0_trace[s] = np.int64(state_f[1])
         alpha_trace[s] = state_f[0]
         occupied_trace[s] = np.int64(state_f[2])
