@@ -100,3 +100,16 @@ def test_every_graph_reads_back_from_its_label(n):
     for graph in decomposable_graphs(n):
         assert parse_graph(graph.label(lists), lists) == graph
         assert parse_graph(graph.positional_label(), lists) == graph
+
+
+def test_the_density_kept_for_plots_is_the_grid_posterior_binned():
+    table = CaptureTable.from_patterns(LISTS, COUNTS)
+    post = dga_posterior(table, delta=0.25, max_missing=2000)
+    density = dga(table, delta=0.25, max_missing=2000).extras["posterior"]["density"]
+    x, y = np.array(density["N"]), np.array(density["density"])
+    assert len(x) <= 120 and np.all(np.diff(x) > 0) and np.all(y >= 0)
+    width = np.diff(x).mean()
+    assert (y * width).sum() == pytest.approx(1, abs=0.01)  # all but 0.02% of the mass, in equal bins
+    mean = post.probability @ post.total
+    assert (x * y * width).sum() == pytest.approx(mean, rel=0.01)
+    assert x[0] - width / 2 <= post.quantiles([0.001])[0] and x[-1] + width / 2 >= post.quantiles([0.999])[0]

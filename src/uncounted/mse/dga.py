@@ -32,6 +32,9 @@ LogPrior = str | Callable[[np.ndarray], np.ndarray]
 
 #: Grid columns processed at once: bounds memory at about 822 graphs x 8,192 doubles (54 MB) on 5 lists.
 _CHUNK = 8192
+#: Bins of the posterior density over N kept in `extras["posterior"]["density"]`, for plots (the grid itself
+#: can have 40,000 values, too many for the JSON output).
+DENSITY_BINS = 120
 #: Graphs listed in `extras["graph_weights"]`: those with at least this posterior weight.
 _LISTED_WEIGHT = 1e-4
 #: Graphs whose own (conditional) posterior is summarised too.
@@ -233,9 +236,26 @@ def _posterior_facts(post: DgaPosterior) -> dict[str, Any]:
         "mass_in_last_tenth_of_grid": float(p[tail:].sum()) if p.size > 1 else 0.0,
         "log_n_missing_mean": mean_log,
         "log_n_missing_var": float(p @ (log_n0 - mean_log) ** 2),
+        "density": _density(post),
         "bayes_relsq_definition": "Bayes estimator of N under relative squared-error loss, E[1/N] / E[1/N^2] "
                                   "(Madigan & York 1997)",
     }
+
+
+def _density(post: DgaPosterior) -> dict[str, list[float]]:
+    """The posterior over N where it has mass (0.01% to 99.99%), in at most DENSITY_BINS equal bins of the
+    grid: each bin's centre and its probability per person (mass / width), so the curve has the scale of a
+    density and can be drawn beside a histogram of LCMCR's draws."""
+    p = post.probability
+    cdf = np.cumsum(p)
+    first = int(np.searchsorted(cdf, 1e-4))
+    last = min(int(np.searchsorted(cdf, 1 - 1e-4)), p.size - 1)
+    bins = min(DENSITY_BINS, last + 1 - first)
+    edges = np.unique(np.linspace(first, last + 1, bins + 1).round().astype(int))
+    mass = np.add.reduceat(p[first:last + 1], edges[:-1] - first)
+    centres = post.n_observed + post.n_missing[0] + (edges[:-1] + edges[1:] - 1) / 2
+    return {"N": [round(float(c), 1) for c in centres],
+            "density": [float(f"{d:.4g}") for d in mass / np.diff(edges)]}
 
 
 def _models(graphs: str | Sequence[str], lists: tuple[str, ...]) -> tuple[DecomposableGraph, ...]:

@@ -306,3 +306,41 @@ def tornado(rows: Sequence[dict], centre: float, xlabel: str = "extrapolated cou
             loc="lower right",
         )
         return _svg(figure)
+
+
+def draws_density(draws: np.ndarray, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """A histogram of posterior draws as a density curve (bin centres, probability per unit), so MCMC draws
+    can be drawn on the same axis as an exact posterior such as dga's."""
+    heights, edges = np.histogram(np.asarray(draws, dtype=float), bins=bins, density=True)
+    return (edges[:-1] + edges[1:]) / 2, heights
+
+
+def posterior_densities(
+    curves: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    truth: float | None = None,
+    observed: float | None = None,
+    xlabel: str = "total people N",
+) -> str:
+    """Posterior densities over N of several methods on one axis, each with its median marked: where the
+    curves sit apart, the answer depends on the model. Each curve is (label, N values, density)."""
+    with plt.rc_context(STYLE):
+        figure, axes = plt.subplots(figsize=(6.5, 2.6))
+        for i, (label, x, y) in enumerate(curves):
+            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            colour = PALETTE[i % len(PALETTE)]
+            axes.plot(x, y, color=colour, lw=1.4, label=label)
+            axes.fill_between(x, y, color=colour, alpha=0.12, lw=0)
+            mass = np.cumsum(y * np.gradient(x))
+            if mass[-1] > 0:
+                median = float(np.interp(0.5 * mass[-1], mass, x))
+                axes.axvline(median, color=colour, lw=0.8, ls="-", ymax=0.95)
+        if observed is not None:
+            axes.axvline(observed, color=PALETTE[7], ls=":", lw=1, label=f"documented ({observed:,.0f})")
+        if truth is not None:
+            axes.axvline(truth, color=PALETTE[5], ls="--", lw=1.2, label=f"true total ({truth:,.0f})")
+        axes.set_xlabel(xlabel)
+        axes.set_ylim(bottom=0)
+        axes.set_yticks([])
+        axes.spines["left"].set_visible(False)
+        axes.legend(frameon=False, fontsize=7)
+        return _svg(figure)

@@ -262,6 +262,7 @@ def _estimate_context(data: ReportInput, documented: int) -> dict[str, Any]:
         "fig_estimates": figures.intervals(rows, truth=data.truth_n, observed=documented),
         "fig_posterior": figures.posterior(bayesian[0][1].draws, data.truth_n) if bayesian else None,
         "posterior_of": bayesian[0][0] if bayesian else None,
+        "fig_densities": _densities(all_estimates, est, data.truth_n, documented),
         "strata": strata,
         "fig_strata": figures.intervals(strata_rows) if strata_rows else None,
         "sensitivity": data.sensitivity,
@@ -294,6 +295,25 @@ def _estimate_context(data: ReportInput, documented: int) -> dict[str, Any]:
             for label, e in lcmcr
         ],
     }
+
+
+def _densities(
+    all_estimates: list[tuple[str, Estimate]], main: Estimate, truth: int | None, documented: int
+) -> str | None:
+    """dga's exact posterior density over N beside the densities of LCMCR's draws (issue 10), or None when no
+    dga run is in the report (LCMCR's draws alone are already shown as a histogram)."""
+    curves, exact = [], False
+    for label, e in all_estimates:
+        name = "main: " + _label(e) if e is main else label
+        density = (e.extras.get("posterior") or {}).get("density") if e.method == "dga" else None
+        if density:
+            curves.append((name, density["N"], density["density"]))
+            exact = True
+        elif e.method == "lcmcr" and e.draws is not None and len(e.draws) > 1:
+            curves.append((name, *figures.draws_density(e.draws)))
+    if not exact:
+        return None
+    return figures.posterior_densities(curves, truth=truth, observed=documented)
 
 
 def _label(estimate: Estimate) -> str:
