@@ -5,7 +5,8 @@ dga's five-list example with its default grid, and again with a 40,000 grid, 75 
 model search on 5 lists <= 10 s; LCMCR >= 50,000 Gibbs sweeps per second on Kosovo at K = 10 on one core.
 Each timing is the best of a few repeats (least disturbed by other work on the machine). The LCMCR rate is
 marginal: two runs of different lengths, (sweeps_long - sweeps_short) / (t_long - t_short), so compilation,
-set-up and diagnostics are not counted as sampling time.
+set-up and diagnostics are not counted as sampling time; it is timed in CPU seconds of this process, since the
+target is a rate on one core and wall time on a shared machine also counts the time spent waiting for it.
 """
 
 from __future__ import annotations
@@ -123,19 +124,19 @@ def _lcmcr_rate(table: Any, repeats: int) -> dict[str, Any]:
         return lambda: lcmcr(table, K=10, burnin=burnin, samples=samples, thin=thin, seed=1, chains=1)
 
     sweep(SHORT_SWEEPS)()  # compile (or load the cache) before timing
-    short = min(_timed(sweep(SHORT_SWEEPS)) for _ in range(repeats))
-    long = min(_timed(sweep(LONG_SWEEPS)) for _ in range(repeats))
+    short = min(_timed(sweep(SHORT_SWEEPS), time.process_time) for _ in range(repeats))
+    long = min(_timed(sweep(LONG_SWEEPS), time.process_time) for _ in range(repeats))
     count = lambda s: s[0] + s[1] * s[2]  # noqa: E731
     rate = (count(LONG_SWEEPS) - count(SHORT_SWEEPS)) / max(long - short, 1e-9)
     return _row(name, rate, 50_000, "sweeps/s", ">=",
                 note=f"marginal rate between {count(SHORT_SWEEPS):,} and {count(LONG_SWEEPS):,} sweeps "
-                     f"({short:.2f} s and {long:.2f} s in all)")
+                     f"({short:.2f} s and {long:.2f} s of CPU time in all)")
 
 
-def _timed(work: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+def _timed(work: Callable[[], Any], clock: Callable[[], float] = time.perf_counter) -> float:
+    start = clock()
     work()
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def _row(name: str, value: float | None, target: float, unit: str, comparison: str,
