@@ -15,3 +15,46 @@ def test_small_lists_link_well_even_where_splink_em_underflows():
     assert notes and all("underflowed and was skipped" in note for note in notes)
     quality = linkage_quality(linkage.entities, sim.truth)
     assert quality.pairwise_f1 >= 0.9 and quality.bcubed_f1 >= 0.95
+
+
+_LINK_AND_PRINT = """
+import sys
+import pandas as pd
+from uncounted.link import link_records
+records = pd.read_csv(sys.argv[1], dtype=str)
+entities = link_records(records).entities
+groups = entities.groupby("entity_id")["record_id"].apply(lambda ids: ",".join(sorted(ids)))
+print("\\n".join(sorted(groups)))
+"""
+
+
+def test_runs_repeat_exactly_across_processes_and_row_orders(tmp_path):
+    # Python's string hashing changes with each process (sets of records come out in another order) and
+    # DuckDB sums in parallel: neither may change who is linked to whom.
+    import os
+    import subprocess
+    import sys
+
+    sim = simulate(seed=11, population=400)
+    records = pd.concat(sim.lists.values(), ignore_index=True)
+    records.to_csv(tmp_path / "a.csv", index=False)
+    records.sample(frac=1, random_state=3).to_csv(tmp_path / "b.csv", index=False)
+    outputs = [
+        subprocess.run([sys.executable, "-c", _LINK_AND_PRINT, str(tmp_path / name)], check=True,
+                       capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": hash_seed}).stdout
+        for name, hash_seed in (("a.csv", "1"), ("b.csv", "2"))
+    ]
+    assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_large_inputs_train_on_a_stable_sample_of_records():
+    from uncounted.link.run import training_sample
+
+    table = pd.DataFrame({"source_dataset": ["a"] * 600 + ["b"] * 400,
+                          "unique_id": [str(i) for i in range(1000)]})
+    sample = training_sample(table, seed=1, size=300)
+    assert 240 <= len(sample) <= 360
+    shuffled = training_sample(table.sample(frac=1, random_state=5), seed=1, size=300)
+    assert sorted(sample["unique_id"]) == sorted(shuffled["unique_id"])
+    assert sorted(training_sample(table, seed=2, size=300)["unique_id"]) != sorted(sample["unique_id"])
+    assert training_sample(table, seed=1, size=1000) is table

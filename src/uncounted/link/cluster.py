@@ -61,7 +61,8 @@ def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
     components: list[set] = []
     splits = 0
     for component in nx.connected_components(graph):
-        parts = _split(graph.subgraph(component).copy(), rules)
+        # Most people are one or two records, and no order can change how two records split.
+        parts = [component] if len(component) == 1 else _split(_ordered(graph, component), rules)
         splits += len(parts) - 1
         components.extend(parts)
     order = {node: i for i, node in enumerate(nodes)}
@@ -92,7 +93,7 @@ def one_edit_apart(a: str, b: str) -> bool:
 def _conflict(graph: nx.Graph) -> tuple | None:
     """Two records of the component that cannot be one person, or None."""
     for node, apart in graph.nodes(data="apart", default=None):
-        for other in apart or ():
+        for other in sorted(apart or ()):
             if other in graph:
                 return node, other
     named = [(node, key) for node, key in graph.nodes(data="given", default="") if key]
@@ -112,19 +113,36 @@ def _acceptable(graph: nx.Graph, rules: ClusterRules) -> bool:
     return size <= rules.max_size and nx.density(graph) >= rules.min_density
 
 
+def _ordered(graph: nx.Graph, nodes: set) -> nx.Graph:
+    """The subgraph on `nodes` with nodes and edges in sorted order.
+
+    Components come out of networkx as sets, whose order changes with Python's string hashing from one
+    process to the next; a minimum cut or a choice among equally weak links must not depend on it. Two
+    records need no copy: whichever order, they stay together or part.
+    """
+    if len(nodes) <= 2:
+        return graph.subgraph(nodes)
+    ordered = nx.Graph()
+    ordered.add_nodes_from(sorted((node, graph.nodes[node]) for node in nodes))
+    edges = graph.subgraph(nodes).edges(data=True)
+    ordered.add_edges_from(sorted((min(u, v), max(u, v), data) for u, v, data in edges))
+    return ordered
+
+
 def _split(graph: nx.Graph, rules: ClusterRules) -> list[set]:
     """Cut conflicting given names apart, then drop the weakest links of an unacceptable component until
-    it falls apart, checking each part again."""
+    it falls apart, checking each part again. `graph` comes from `_ordered` and is not changed."""
     conflict = _conflict(graph) if graph.number_of_nodes() > 1 else None
     if conflict is not None:
         _, (side, other) = nx.minimum_cut(graph, *conflict, capacity="weight")
-        return [part for nodes in (side, other) for part in _split(graph.subgraph(nodes).copy(), rules)]
+        return [part for nodes in (side, other) for part in _split(_ordered(graph, nodes), rules)]
     if _acceptable(graph, rules):
         return [set(graph.nodes)]
+    graph = graph.copy()
     edges = sorted(graph.edges(data="weight"), key=lambda edge: edge[2])
     for u, v, _ in edges:
         graph.remove_edge(u, v)
         if not nx.has_path(graph, u, v):
             break
     return [part for component in nx.connected_components(graph)
-            for part in _split(graph.subgraph(component).copy(), rules)]
+            for part in _split(_ordered(graph, component), rules)]

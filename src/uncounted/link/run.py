@@ -7,6 +7,7 @@ implementation); the run's settings, seed and trained model are returned so it c
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,10 @@ from uncounted.records import NAME_FIELDS
 
 #: Pairs scored below this are not kept: they are neither links nor worth a reviewer's time.
 KEEP_PAIRS_ABOVE = 0.01
+#: Larger inputs are trained on a sample of this many records; the parameters of a Fellegi–Sunter model
+#: (m, u and the prior, which a uniform sample of records leaves unchanged) do not need every record, and
+#: training blocks grow with the square of the input.
+MAX_TRAINING_RECORDS = 250_000
 
 
 @dataclass
@@ -61,8 +66,12 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     """
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
-    linker = _linker(table, sources, settings, backend)
+    sample = training_sample(table, seed)
+    linker = _linker(sample, sources, settings, backend)
     training_notes = train(linker, seed) or []
+    if len(sample) < len(table):
+        training_notes.append(f"trained on {len(sample):,} of {len(table):,} records, drawn by a hash of their ids")
+        linker = _linker(table, sources, linker.misc.save_model_to_json(), backend)
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
@@ -73,6 +82,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
                                apart=apart)
     diagnostics = {
         "n_records": len(table),
+        "n_training_records": len(sample),
         "n_sources": len(sources),
         "n_entities": int(entities["entity_id"].nunique()),
         "n_candidate_pairs": len(pairs),
@@ -83,6 +93,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
         "training_notes": training_notes,
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
+                    "max_training_records": MAX_TRAINING_RECORDS,
                     "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
     return Linkage(entities, pairs, run_settings, linker.misc.save_model_to_json(), diagnostics)
 
@@ -97,6 +108,16 @@ def _check(records: pd.DataFrame) -> None:
     if duplicated.any():
         first = records[duplicated].iloc[0]
         raise BadInput(f"record_id '{first['record_id']}' appears more than once in source '{first['source']}'")
+
+
+def training_sample(table: pd.DataFrame, seed: int, size: int = MAX_TRAINING_RECORDS) -> pd.DataFrame:
+    """Every record when there are at most `size`, else about `size` of them chosen by a keyed hash of their
+    source and id: the same records on every run, machine and backend, whatever the input's row order."""
+    if len(table) <= size:
+        return table
+    keys = table["source_dataset"].astype(str) + "\x1f" + table["unique_id"].astype(str) + f"\x1f{seed}"
+    buckets = keys.map(lambda key: zlib.crc32(key.encode("utf-8"))).to_numpy()
+    return table[buckets < int(size / len(table) * 2**32)].reset_index(drop=True)
 
 
 def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], backend: str) -> Any:
@@ -115,7 +136,8 @@ def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], b
     # Splink names tables after their display name: keep it a plain identifier whatever the source is called;
     # the source itself travels in the `source_dataset` column.
     registered = [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
-                                  dataset_display_name=f"list_{i}") for i, source in enumerate(sources)]
+                                  dataset_display_name=f"list_{i}") for i, source in enumerate(sources)
+                  if (table["source_dataset"] == source).any()]
     # log_level=None: the library leaves logging to the application (the CLI quiets Splink itself).
     return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=None)
 
@@ -135,7 +157,10 @@ def train_unsupervised(linker: Any, seed: int) -> list[str]:
     notes = []
     for columns in TRAINING_BLOCKS:
         try:
-            training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
+            # Without term frequencies EM runs on the counts of each comparison pattern: fast, and exact
+            # sums of counts (the same result on every run); term frequencies still adjust the scores.
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on(*columns), estimate_without_term_frequencies=True)
         except ValueError as exc:
             if "below the minimum allowed value" not in str(exc):
                 raise
@@ -165,7 +190,7 @@ def _apply_labels(pairs: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFra
 def _pairs(predictions: pd.DataFrame, single_source: str | None) -> pd.DataFrame:
     if single_source is not None and "source_dataset_l" not in predictions:  # dedupe_only may drop them
         predictions = predictions.assign(source_dataset_l=single_source, source_dataset_r=single_source)
-    return pd.DataFrame(
+    pairs = pd.DataFrame(
         {
             "source_l": predictions["source_dataset_l"].astype(str),
             "record_id_l": predictions["unique_id_l"].astype(str),
@@ -177,3 +202,5 @@ def _pairs(predictions: pd.DataFrame, single_source: str | None) -> pd.DataFrame
             "match_weight": predictions["match_weight"].astype(float),
         }
     )
+    # The database returns pairs in no fixed order; clustering must see them in one (ties in a cut).
+    return pairs.sort_values(PAIR_KEYS, ignore_index=True)
