@@ -34,6 +34,7 @@ GOVERNORATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 UNKNOWN = ""
 
 
+@lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
     """Case, accents, hamza seats, articles, spaces and punctuation folded away, for lookup only."""
     text = unicodedata.normalize("NFKD", text.strip().lower())

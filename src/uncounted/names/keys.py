@@ -212,12 +212,22 @@ def attested_pairs(path: Path | None = None) -> list[tuple[str, str, int, str]]:
 
 @lru_cache(maxsize=1)
 def default_index() -> VariantIndex:
-    """The variant index from every attested pair, built once per process (about a second)."""
-    rows = attested_pairs()
-    if not rows:
+    """The variant index from every attested pair, built once per machine (about four seconds) and read
+    back from the user's cache (milliseconds) until the romanizer's index or the names layer changes."""
+    source = romanizer_index_path()
+    if source is None:
         warnings.warn("arabic-name-romanizer's name index was not found: Latin names get phonetic keys only",
                       stacklevel=2)
-    return VariantIndex.from_pairs((a, lat, n) for a, lat, n, _ in rows)
+        return VariantIndex()
+    from uncounted.cache import cached_json, fingerprint
+
+    layer = sorted(Path(__file__).parent.glob("*.py"))
+    key = fingerprint([source, *layer])
+    return VariantIndex(cached_json("variant-index", key, lambda: _built_mapping(source)))
+
+
+def _built_mapping(source: Path) -> dict[str, str]:
+    return VariantIndex.from_pairs((a, lat, n) for a, lat, n, _ in attested_pairs(source)).latin_to_key
 
 
 @lru_cache(maxsize=1 << 20)
