@@ -99,17 +99,40 @@ def test_pattern_weights_match_the_log_scale_formula_and_survive_underflow():
     pattern = np.array([1, 0, 0, 1, 1, 0], np.int64)
     expected = log_nu + np.where(pattern[:, None] == 1, np.log(lam1), np.log1p(-lam1)).sum(axis=0)
     expected = np.exp(expected - expected.max())
-    weights = np.zeros(K)
-    kernel._pattern_weights(pattern, np.stack([1 - lam1, lam1]), nu, log_nu, weights)
+    lam = np.stack([1 - lam1, lam1])
+    assert kernel._products_are_safe(lam, nu)
+    weights, from_logs = np.zeros(K), np.zeros(K)
+    assert kernel._pattern_weights(pattern, lam, nu, weights) == np.argmax(expected)
     assert np.allclose(weights / weights.max(), expected, rtol=1e-12)
-    # 60 lists each recording 1e-5 of every class: the plain product (1e-300) would underflow
+    assert kernel._log_pattern_weights(pattern, lam, log_nu, from_logs) == np.argmax(expected)
+    assert np.allclose(from_logs, expected, rtol=1e-12)
+    # 60 lists each recording 1e-5 of every class: the plain product (1e-300) would underflow, which the
+    # per-sweep check foresees, and the log-scale weights are exact
     tiny = np.full((60, K), 1e-5)
     tiny[:, 2] = 2e-5
-    everywhere = np.ones(60, np.int64)
-    assert kernel._pattern_weights(everywhere, np.stack([1 - tiny, tiny]), nu, log_nu, weights) == 2
+    tiny = np.stack([1 - tiny, tiny])
+    assert not kernel._products_are_safe(tiny, nu)
+    assert kernel._log_pattern_weights(np.ones(60, np.int64), tiny, log_nu, weights) == 2
     ratio = np.exp(log_nu - log_nu[2]) * 0.5**60
     ratio[2] = 1.0
     assert weights.max() == 1.0 and np.allclose(weights, ratio, rtol=1e-9)
+
+
+def test_observed_classes_are_drawn_from_log_weights_when_products_would_underflow():
+    """80 lists that each record 1e-6 of four classes and 1e-5 of the fifth: people seen on every list belong
+    to the fifth (by a factor 1e80), though every plain product (1e-400 and less) underflows to 0."""
+    K, J = 5, 80
+    lam1 = np.full((J, K), 1e-6)
+    lam1[:, 3] = 1e-5
+    lam = np.stack([1 - lam1, lam1])
+    log_nu = np.log(np.full(K, 0.2))
+    nu = np.exp(log_nu - log_nu.max())
+    patterns = np.ones((1, J), np.int64)
+    class_n, on_list = np.zeros(K, np.int64), np.zeros((J, K), np.int64)
+    scratch = [np.zeros(K) for _ in range(2)]
+    kernel._sample_classes_observed(np.random.default_rng(0), patterns, np.array([7]), lam, nu, log_nu,
+                                    np.arange(K), *scratch, np.zeros(K, np.int64), class_n, on_list)
+    assert class_n.tolist() == [0, 0, 0, 7, 0] and np.all(on_list[:, 3] == 7)
 
 
 def test_missed_weights_and_the_odds_of_being_missed():
