@@ -148,3 +148,13 @@ def test_imports_need_records_write_and_are_audited_under_the_users_name(ws, run
     assert code in (0, None), err
     last = audit.entries(ws, last=1)[0]
     assert (last["actor"], last["action"]) == (ADMIN[0], "import")
+
+
+def test_linking_and_estimating_need_records_write_under_a_signed_in_user(ws, run_cli, monkeypatch):
+    # The viewer and the anonymous operator are refused before any work; nothing is stored under "local".
+    for as_user in ((), ("--as", VIEWER[0])):
+        monkeypatch.setenv("UNCOUNTED_USER_PASSWORD", VIEWER[1])
+        for command in ("link", "report"):
+            code, _, err = run_cli(command, "-w", ws.path, *as_user)
+            assert code == 3, (command, as_user, err)
+    assert all(entry["action"] not in {"link.run", "estimate"} for entry in audit.entries(ws))

@@ -82,18 +82,24 @@ def _testimony_example():  # noqa: ANN202 - the Extrapolation type is imported l
 def link(
     workspace: Path = WorkspaceOption,
     backend: str | None = typer.Option(None, "--backend", help="duckdb (default) or spark."),
+    as_user: str | None = AsOption,
 ) -> None:
-    """Link all records of the workspace into people (Splink), saving entities.csv and the trained model."""
+    """Link all records of the workspace into people (Splink), saving entities.csv and the trained model.
+
+    Needs records.write; the run is stored and audited under the signed-in user."""
     from uncounted.pipeline import captures_workspace, link_workspace
+    from uncounted.store.access import require
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    actor = signed_in(ws, as_user)
+    require(actor, "records.write", resource="linkage")
     if backend is not None:
         if backend not in {"duckdb", "spark"}:
             raise BadInput(f"unknown backend '{backend}'; choose duckdb or spark")
         ws.settings.setdefault("link", {})["backend"] = backend
     with _steps("linking") as step:
-        linkage = link_workspace(ws, step)
+        linkage = link_workspace(ws, step, by=actor)
         captures_workspace(ws, linkage)
     d = linkage.diagnostics
     console.print(f"{d['n_records']:,} records → {d['n_entities']:,} people ({d['mode']}); "
@@ -142,20 +148,26 @@ def report(
     workspace: Path = WorkspaceOption,
     out: Path | None = typer.Option(None, "--out", help="HTML file to write (default: report.html in the workspace)."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write the report as PDF beside the HTML."),
+    as_user: str | None = AsOption,
 ) -> None:
-    """Estimate from the workspace's capture histories and write the self-contained HTML (and PDF) report."""
+    """Estimate from the workspace's capture histories and write the self-contained HTML (and PDF) report.
+
+    Needs records.write (the estimates are stored, audited under the signed-in user)."""
     from uncounted.link.captures import list_columns
     from uncounted.link.io import load_linkage
     from uncounted.pipeline import REPORT_FILE, captures_workspace, estimate_workspace
     from uncounted.report import ReportInput, write_report
+    from uncounted.store.access import require
     from uncounted.store.records import list_sources, load_records
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
+    actor = signed_in(ws, as_user)
+    require(actor, "records.write", resource="estimates")
     with _steps("reading the linkage") as step:
         linkage = load_linkage(ws.path)
         histories = captures_workspace(ws, linkage)
-        main, sensitivity = estimate_workspace(ws, histories, step)
+        main, sensitivity = estimate_workspace(ws, histories, step, by=actor)
         path = write_report(ReportInput(sources=list_sources(ws), linkage=linkage, histories=histories,
                                         lists=list_columns(histories), estimate=main, sensitivity=sensitivity,
                                         records=load_records(ws), workspace=ws),

@@ -44,7 +44,7 @@ def linkage_run(request: Request, who: Actor = ACTOR["records.write"]) -> Respon
     web = state(request)
     if data.sources(web).empty:
         raise BadInput("there are no records to link yet; import a list first")
-    linkage = link_workspace(web.ws, step=lambda _: None)
+    linkage = link_workspace(web.ws, step=lambda _: None, by=who)
     captures_workspace(web.ws, linkage)
     with web.ws.session() as session:
         audit.record(
