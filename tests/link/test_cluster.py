@@ -1,5 +1,4 @@
 import pandas as pd
-
 from hypothesis import given
 from hypothesis import strategies as st
 

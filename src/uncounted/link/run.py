@@ -78,7 +78,7 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     if labels is not None and len(labels):
         pairs, apart = _apply_labels(pairs, labels)
     keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
-    entities, splits = cluster(keys, pairs, rules, given=table["given_key"] if "given_key" in table else None,
+    entities, splits = cluster(keys, pairs, rules, given=table.get("given_key"),
                                apart=apart)
     diagnostics = {
         "n_records": len(table),

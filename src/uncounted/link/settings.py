@@ -83,16 +83,16 @@ def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -
 
 def _name(column: str, *, tf: bool = False, extra: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     """Exact key (term-frequency adjusted for common names) > cross-field levels > near key > else."""
-    l, r = f"{column}_l", f"{column}_r"
+    left, right = f"{column}_l", f"{column}_r"
     return {
         "output_column_name": column,
         "comparison_levels": [
-            _level(f"{l} IS NULL OR {r} IS NULL", "missing", null=True),
-            _level(f"{l} = {r}", "same name", tf=column if tf else None),
+            _level(f"{left} IS NULL OR {right} IS NULL", "missing", null=True),
+            _level(f"{left} = {right}", "same name", tf=column if tf else None),
             *extra,
-            _level(f"jaro_winkler_similarity({l}, {r}) >= {NEAR_NAME}", "near"),
-            _level(f"length({l}) >= {ONE_EDIT_MIN_LENGTH} AND length({r}) >= {ONE_EDIT_MIN_LENGTH} "
-                   f"AND damerau_levenshtein({l}, {r}) <= 1", "one edit apart"),
+            _level(f"jaro_winkler_similarity({left}, {right}) >= {NEAR_NAME}", "near"),
+            _level(f"length({left}) >= {ONE_EDIT_MIN_LENGTH} AND length({right}) >= {ONE_EDIT_MIN_LENGTH} "
+                   f"AND damerau_levenshtein({left}, {right}) <= 1", "one edit apart"),
             _level("ELSE", "different"),
         ],
     }
@@ -122,12 +122,12 @@ def _family() -> dict[str, Any]:
 
 
 def _exact(column: str) -> dict[str, Any]:
-    l, r = f"{column}_l", f"{column}_r"
+    left, right = f"{column}_l", f"{column}_r"
     return {
         "output_column_name": column,
         "comparison_levels": [
-            _level(f"{l} IS NULL OR {r} IS NULL", "missing", null=True),
-            _level(f"{l} = {r}", "same"),
+            _level(f"{left} IS NULL OR {right} IS NULL", "missing", null=True),
+            _level(f"{left} = {right}", "same"),
             _level("ELSE", "different"),
         ],
     }
