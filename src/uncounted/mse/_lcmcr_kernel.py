@@ -30,8 +30,10 @@ Speed (issue 4 asks for R's rate or better), measured on the Kosovo table: the l
 probabilities, not logs, so a pattern's class weights are products (no exp per pattern and class, no log per
 Beta draw); classes are put in order of weight once per sweep, and each pattern's heaviest class is moved to
 the front, instead of sorting the classes for every pattern; the multinomials switch from binomials to one
-uniform per person when few people remain; and steps 1 and 2 share one pass, step 1 adding up the class sizes
-and list counts as it draws. None of this changes what is sampled.
+uniform per person when few people remain; steps 1 and 2 share one pass, step 1 adding up the class sizes
+and list counts as it draws; and every helper is inlined into `run_chain` (`inline='always'`: a call that
+passes arrays costs more than a short loop; compiling takes longer, once, since the result is cached). None
+of this changes what is sampled.
 
 `NUMBA_CACHE_DIR` is pointed at a per-user cache folder before Numba is imported, unless the user set it, so
 compiled kernels survive between runs (compiling costs a couple of seconds per process).
@@ -81,7 +83,7 @@ ONE_BY_ONE = 12
 UNDERFLOW = 1e-200
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _log_gamma(rng, shape):
     """log of a Gamma(shape, 1) draw, exact even for tiny shapes where the draw itself underflows to 0.
 
@@ -94,7 +96,7 @@ def _log_gamma(rng, shape):
     return math.log(rng.standard_gamma(shape))
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _log_sum(a, b):
     """log(exp(a) + exp(b)) without overflow."""
     if a < b:
@@ -102,7 +104,7 @@ def _log_sum(a, b):
     return a + math.log1p(math.exp(b - a))
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _log_beta(rng, a, b):
     """(log X, log(1 - X)) for X ~ Beta(a, b), for the stick-breaking weights (b = alpha can be tiny).
 
@@ -127,7 +129,7 @@ def _log_beta(rng, a, b):
     return ga - s, gb - s
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _beta_pair(rng, a, b):
     """(X, 1 - X) for X ~ Beta(a, b) with a, b >= 1, both computed without cancellation (for lambda_jk).
 
@@ -145,7 +147,7 @@ def _beta_pair(rng, a, b):
     return ga / s, gb / s
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _order_by_weight(weights, order):
     """Fill `order` with class indices by decreasing weight (insertion sort: K is small)."""
     K = weights.shape[0]
@@ -159,7 +161,7 @@ def _order_by_weight(weights, order):
         order[pos] = k
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _move_to_front(order, k):
     """Put class k first in `order`, the others keeping their places: a pattern's heaviest class then takes
     most of its people in the first binomial (the order changes only the speed, never the distribution)."""
@@ -172,7 +174,7 @@ def _move_to_front(order, k):
     order[0] = k
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _categorical(rng, total, order, start, tail, out):
     """Add `total` independent draws over classes order[start:] to `out`; tail[i] is the weight of order[i:].
 
@@ -190,7 +192,7 @@ def _categorical(rng, total, order, start, tail, out):
         out[order[pos]] += 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _multinomial(rng, total, weights, order, tail, out):
     """Draw `out` ~ Multinomial(total, weights / sum(weights)); `tail` is scratch space.
 
@@ -223,7 +225,7 @@ def _multinomial(rng, total, weights, order, tail, out):
     out[order[K - 1]] += remaining
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _pattern_weights(pattern, lam, nu, weights):
     """Class weights of a person with capture `pattern`, pi_k prod_j lambda_jk^x_j (1 - lambda_jk)^(1 - x_j),
     up to a common factor (`nu` is pi rescaled so its largest entry is 1); returns the class of the largest.
@@ -267,7 +269,7 @@ def _log_pattern_weights(pattern, lam, log_nu, weights):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _products_are_safe(lam, nu):
     """True when no pattern's largest class weight can fall below UNDERFLOW: the heaviest class (nu = 1)
     gives every pattern at least prod_j min(lambda_j, 1 - lambda_j). One check per sweep keeps the
@@ -280,7 +282,7 @@ def _products_are_safe(lam, nu):
     return bound >= UNDERFLOW
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _sample_classes_observed(rng, patterns, counts, lam, nu, log_nu, order, weights, tail, row, class_n,
                              on_list):
     """Step 1: class counts of the observed people, one multinomial per capture pattern.
@@ -308,7 +310,7 @@ def _sample_classes_observed(rng, patterns, counts, lam, nu, log_nu, order, weig
                     on_list[j, k] += row[k]
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _sample_lambda(rng, class_n, on_list, lam):
     """Step 2: lambda_jk ~ Beta(1 + on list, 1 + not on list), kept as the pair (lambda, 1 - lambda)."""
     J, K = on_list.shape
@@ -318,7 +320,7 @@ def _sample_lambda(rng, class_n, on_list, lam):
             lam[1, j, k], lam[0, j, k] = _beta_pair(rng, 1.0 + on, 1.0 + class_n[k] - on)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _sample_nu(rng, class_n, alpha, log_nu):
     """Step 3: stick-breaking weights given the class sizes; return sum_{k<K} log(1 - V_k) and the number of
     occupied classes."""
@@ -340,7 +342,7 @@ def _sample_nu(rng, class_n, alpha, log_nu):
     return log_rest, occupied
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _rescale(log_nu, nu):
     """nu = pi / max(pi): class weights as probabilities without underflow of the largest."""
     top = log_nu.max()
@@ -348,7 +350,7 @@ def _rescale(log_nu, nu):
         nu[k] = math.exp(log_nu[k] - top)
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _missed_weights(lam, nu, weights):
     """Class weights of a missed person, pi_k prod_j (1 - lambda_jk), and the odds p0 / (1 - p0) of being
     missed, all up to the common factor of `nu`.
@@ -371,7 +373,7 @@ def _missed_weights(lam, nu, weights):
     return p0, seen
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _sample_n0(rng, n, p0, seen):
     """Step 4: n0 ~ NegBin(n, 1 - p0) as a gamma-Poisson mixture, redrawn above the ceiling.
 
@@ -388,7 +390,7 @@ def _sample_n0(rng, n, p0, seen):
     return ceiling, 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline='always')
 def _sweep(rng, patterns, counts, n, a_alpha, b_alpha, update_alpha, state_f, lam, log_nu, z0_counts, work_f,
            work_i):
     """One Gibbs sweep. `state_f` holds (alpha, n0, occupied classes, ceiling hits) as floats; `work_f` and
