@@ -66,12 +66,17 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
     """
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
+    # Training always runs on DuckDB, over at most MAX_TRAINING_RECORDS: one model whatever the backend, so
+    # Spark scores and clusters with the very parameters DuckDB would (Splink's sampling and EM differ in
+    # detail between backends, and so did the people they found).
     sample = training_sample(table, seed)
-    linker = _linker(sample, sources, settings, backend)
+    linker = _linker(sample, sources, settings, "duckdb")
     training_notes = train(linker, seed) or []
     if len(sample) < len(table):
         training_notes.append(f"trained on {len(sample):,} of {len(table):,} records, drawn by a hash of their ids")
-        linker = _linker(table, sources, linker.misc.save_model_to_json(), backend)
+    if len(sample) < len(table) or backend != "duckdb":
+        model = {key: value for key, value in linker.misc.save_model_to_json().items() if key != "sql_dialect"}
+        linker = _linker(table, sources, model, backend)
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
