@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from typing import Any
 
 from uncounted.errors import UncountedError
@@ -41,6 +42,8 @@ def spark_api() -> Any:
     from splink.backends.spark import similarity_jar_location
 
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Splink's Spark registration trips a pandas deprecation warning on every table: not the user's business.
+    warnings.filterwarnings("ignore", category=FutureWarning, module="splink.internals.spark.database_api")
     checkpoints = tempfile.mkdtemp(prefix="uncounted-spark-")
     spark = (
         SparkSession.builder.master(f"local[{os.cpu_count() or 2}]")
