@@ -2,7 +2,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from uncounted.link.cluster import ClusterRules, cluster, one_edit_apart
+from uncounted.link.cluster import ClusterRules, cluster, could_be_one_name, one_edit_apart
 
 
 def _keys(ids):
@@ -94,3 +94,14 @@ def test_a_reviewed_non_match_is_kept_apart_even_when_strongly_linked_through_ot
     by_record = dict(zip(entities["record_id"], entities["entity_id"], strict=True))
     assert by_record["A1"] != by_record["C1"]
     assert splits == 1
+
+
+def test_a_name_with_letters_dropped_is_no_conflict_but_another_name_is():
+    assert could_be_one_name("mstfy", "mst") and could_be_one_name("mwd", "mhmwd")
+    assert could_be_one_name("mhmd", "mhmmd")
+    assert not could_be_one_name("xld", "hsn") and not could_be_one_name("mhr", "mhmd")
+    given = pd.Series(["mstfy", "mst", "xld"])
+    edges = [("A1", "B1", 0.99), ("B1", "C1", 0.6)]
+    entities, splits = cluster(_keys(["A1", "B1", "C1"]), _pairs(edges), ClusterRules(), given=given)
+    by_record = dict(zip(entities["record_id"], entities["entity_id"], strict=True))
+    assert by_record["A1"] == by_record["B1"] != by_record["C1"] and splits == 1

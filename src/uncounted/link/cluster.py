@@ -4,9 +4,9 @@ Connected components alone let one wrong link merge two people, and a chain of w
 (the classic failure on common names such as محمد أحمد, and on brothers, who share father, grandfather,
 family, place and often the date they were killed). Two guard-rails:
 
-- a component holding two records whose given names cannot be one person's (neither equal nor one edit
-  apart), or two records a reviewer judged to be different people, is cut between them along the weakest
-  links (a minimum cut, Ford & Fulkerson 1956);
+- a component holding two records whose given names cannot be one person's (neither equal, one edit
+  apart, nor one the other with letters dropped), or two records a reviewer judged to be different people,
+  is cut between them along the weakest links (a minimum cut, Ford & Fulkerson 1956);
 - a component too large, or too sparse to be one person recorded a few times, is split by dropping its
   weakest links until every part passes.
 
@@ -90,6 +90,17 @@ def one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+def could_be_one_name(a: str, b: str) -> bool:
+    """True when two given-name keys may be one person's: one edit apart, or one holding the other's letters in
+    order ("mst" in "mstfy", "mwd" in "mhmwd"): lists drop letters when a name is typed or read in haste, and
+    a dropped letter must not pass for another name."""
+    if one_edit_apart(a, b):
+        return True
+    shorter, longer = sorted((a, b), key=len)
+    letters = iter(longer)
+    return all(letter in letters for letter in shorter)
+
+
 def _conflict(graph: nx.Graph) -> tuple | None:
     """Two records of the component that cannot be one person, or None."""
     for node, apart in graph.nodes(data="apart", default=None):
@@ -101,7 +112,7 @@ def _conflict(graph: nx.Graph) -> tuple | None:
     keys = list(distinct)
     for i, first in enumerate(keys):
         for second in keys[i + 1:]:
-            if not one_edit_apart(first, second):
+            if not could_be_one_name(first, second):
                 return distinct[first], distinct[second]
     return None
 
