@@ -299,6 +299,9 @@ def test_estimate_page_shows_the_estimates_plots(
         assert svg.startswith("<svg") and "xlink:" not in svg
         assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert 'alt="التقدير ومجال الثقة 95%، إجمالًا وحسب الطبقة"' in arabic
+    arabic_svg = base64.b64decode(re.findall(r'<img src="data:image/svg\+xml;base64,([^"]+)"', arabic)[0]).decode()
+    assert ">all<" in svgs[0] and ">الكل<" in arabic_svg and ">all<" not in arabic_svg  # the plot's words too
+    assert ">أشخاص<" in arabic_svg and re.search(r">الموثَّقون \([\d,]+\)<", arabic_svg)
     if stratum:  # one interval per stratum, labelled on the plot
         assert ">male<" in svgs[0] and ">female<" in svgs[0]
 

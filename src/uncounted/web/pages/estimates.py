@@ -38,7 +38,7 @@ def estimates(request: Request) -> Response:
         "estimates.html",
         {
             "result": data.latest_estimate(web),
-            "figures": data.estimate_figures(web),
+            "figures": plots.for_language(tuple(data.estimate_figures(web)), request.state.lang),
             "methods": METHODS,
             "strata": DEFAULT_STRATA,
             "linked": data.people(web) is not None,
