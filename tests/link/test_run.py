@@ -58,3 +58,29 @@ def test_large_inputs_train_on_a_stable_sample_of_records():
     assert sorted(sample["unique_id"]) == sorted(shuffled["unique_id"])
     assert sorted(training_sample(table, seed=2, size=300)["unique_id"]) != sorted(sample["unique_id"])
     assert training_sample(table, seed=1, size=1000) is table
+
+
+def test_duckdb_spills_into_a_private_folder_removed_after_the_run(monkeypatch, tmp_path):
+    # By default DuckDB spills past its memory limit into ./.tmp wherever the command runs; spilled pages hold
+    # name keys, so they must go to a folder only this user can read, and that folder must not outlive the run.
+    import os
+    import stat
+
+    import duckdb
+
+    real_connect = duckdb.connect
+    folders = []
+
+    def connect(*args, config=None, **kwargs):
+        folder = (config or {}).get("temp_directory")
+        folders.append((folder, folder and stat.S_IMODE(os.stat(folder).st_mode)))
+        return real_connect(*args, config=config or {}, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", connect)
+    monkeypatch.chdir(tmp_path)
+    sim = simulate(seed=7, population=150)
+    link_records(pd.concat(sim.lists.values(), ignore_index=True))
+    ours = [(folder, mode) for folder, mode in folders if folder]  # Splink also opens a small helper connection
+    assert len(ours) >= 1 and all(mode == 0o700 for _, mode in ours)
+    assert not any(os.path.exists(folder) for folder, _ in ours)
+    assert not (tmp_path / ".tmp").exists()

@@ -7,6 +7,7 @@ implementation); the run's settings, seed and trained model are returned so it c
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,19 +65,28 @@ def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable
 
     The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own settings.
     """
+    # DuckDB spills to disk past its memory limit, by default into ./.tmp beside wherever the command runs.
+    # Spilled pages hold name keys: they go to a private folder (mode 0700), removed when the run ends.
+    with tempfile.TemporaryDirectory(prefix="uncounted-linkage-") as scratch:
+        return _link_table(table, settings, train=train, rules=rules, seed=seed, backend=backend, labels=labels,
+                           scratch=scratch)
+
+
+def _link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], list[str] | None],
+                rules: ClusterRules, seed: int, backend: str, labels: pd.DataFrame | None, scratch: str) -> Linkage:
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
     # Training always runs on DuckDB, over at most MAX_TRAINING_RECORDS: one model whatever the backend, so
     # Spark scores and clusters with the very parameters DuckDB would (Splink's sampling and EM differ in
     # detail between backends, and so did the people they found).
     sample = training_sample(table, seed)
-    linker = _linker(sample, sources, settings, "duckdb")
+    linker = _linker(sample, sources, settings, "duckdb", scratch)
     training_notes = train(linker, seed) or []
     if len(sample) < len(table):
         training_notes.append(f"trained on {len(sample):,} of {len(table):,} records, drawn by a hash of their ids")
     if len(sample) < len(table) or backend != "duckdb":
         model = {key: value for key, value in linker.misc.save_model_to_json().items() if key != "sql_dialect"}
-        linker = _linker(table, sources, model, backend)
+        linker = _linker(table, sources, model, backend, scratch)
     predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
@@ -125,13 +135,14 @@ def training_sample(table: pd.DataFrame, seed: int, size: int = MAX_TRAINING_REC
     return table[buckets < int(size / len(table) * 2**32)].reset_index(drop=True)
 
 
-def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], backend: str) -> Any:
+def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], backend: str, scratch: str) -> Any:
     from splink import Linker
 
     if backend == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        db_api = DuckDBAPI()
+        db_api = DuckDBAPI(duckdb.connect(config={"temp_directory": scratch}))
     elif backend == "spark":
         from uncounted.link.spark import spark_api
 
