@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import BadInput, UncountedError
+from uncounted.ingest.fixity import sha256_file
 from uncounted.records import DATE_FIELDS, NAME_FIELDS
 from uncounted.store import audit
 from uncounted.store.access import require
@@ -264,7 +265,7 @@ def _publish(ws: Workspace, actor: Actor, kind: str, mode: str, target: Path, ro
     temporary = Path(name)
     try:
         write(temporary)
-        result = ExportResult(target, rows, mode, hashlib.sha256(temporary.read_bytes()).hexdigest())
+        result = ExportResult(target, rows, mode, sha256_file(temporary))
         with ws.session() as session:
             audit.record(session, actor, "export", kind,
                          {"mode": mode, "file": str(target), "rows": rows, "sha256": result.sha256})

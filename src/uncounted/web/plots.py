@@ -17,7 +17,7 @@ import html
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,12 @@ DRAWS_FILE = "estimate_draws.npz"
 @dataclass(frozen=True)
 class Figure:
     title: str  # a message id, translated by the page
-    source: str  # data:image/svg+xml;base64,…
+    svg: str  # from `uncounted.report.figures`
+
+    @cached_property
+    def source(self) -> str:
+        """The figure as a `data:` address (encoded once per figure, not per page view)."""
+        return _source(self.svg)
 
 
 def save_draws(folder: Path, result: Estimate) -> None:
@@ -71,17 +76,17 @@ def figures(estimate: dict[str, Any], draws: np.ndarray | None) -> list[Figure]:
     from uncounted.report import figures as draw
 
     out = [
-        Figure(N_("Estimate and 95% interval, overall and by stratum"), _source(_intervals(estimate, draw)))
+        Figure(N_("Estimate and 95% interval, overall and by stratum"), _intervals(estimate, draw))
     ]
     if draws is not None and len(draws):
-        out.append(Figure(N_("Posterior density of the total"), _source(draw.posterior(draws))))
+        out.append(Figure(N_("Posterior density of the total"), draw.posterior(draws)))
     if estimate.get("trace"):
         rhat = (estimate.get("diagnostics") or {}).get("rhat")
-        out.append(Figure(N_("Traces of the chains"), _source(draw.traces(estimate["trace"], rhat))))
+        out.append(Figure(N_("Traces of the chains"), draw.traces(estimate["trace"], rhat)))
     if estimate.get("graph_weights"):
         out.append(
             Figure(
-                N_("Posterior weights of the graphs"), _source(draw.graph_weights(estimate["graph_weights"]))
+                N_("Posterior weights of the graphs"), draw.graph_weights(estimate["graph_weights"])
             )
         )
     return out
@@ -123,8 +128,6 @@ def for_language(figures: tuple[Figure, ...], lang: str) -> tuple[Figure, ...]:
 def in_language(figure: Figure, translate: Translate) -> Figure:
     """The figure with the words of its labels translated (the SVG keeps text as text, so the browser shapes
     and orders Arabic itself); numbers and names from the data stay as they are."""
-    svg = base64.b64decode(figure.source.split(",", 1)[1]).decode("utf-8")
-
     def label(match: re.Match[str]) -> str:
         text = html.unescape(match.group(2))
         parts = _LABEL.match(text)
@@ -134,7 +137,7 @@ def in_language(figure: Figure, translate: Translate) -> Figure:
         translated = translate(words) + (parts.group("tail") or "")
         return match.group(1) + html.escape(translated, quote=False) + match.group(3)
 
-    return Figure(figure.title, _source(_TEXT.sub(label, svg)))
+    return Figure(figure.title, _TEXT.sub(label, figure.svg))
 
 
 def _source(svg: str) -> str:
