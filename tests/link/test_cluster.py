@@ -105,3 +105,30 @@ def test_a_name_with_letters_dropped_is_no_conflict_but_another_name_is():
     entities, splits = cluster(_keys(["A1", "B1", "C1"]), _pairs(edges), ClusterRules(), given=given)
     by_record = dict(zip(entities["record_id"], entities["entity_id"], strict=True))
     assert by_record["A1"] == by_record["B1"] != by_record["C1"] and splits == 1
+
+
+def test_a_long_chain_of_common_names_falls_into_pieces_no_larger_than_the_limit():
+    # 300 records chained by links of varying strength (one component, as common names make on a million
+    # records): every piece is within the size limit, each piece is connected, and the weakest links go first.
+    ids = [f"{'AB'[i % 2]}{i:03d}" for i in range(300)]
+    weights = [0.6 + 0.39 * ((i * 37) % 100) / 100 for i in range(299)]
+    edges = [(ids[i], ids[i + 1], w) for i, w in enumerate(weights)]
+    entities, splits = cluster(_keys(ids), _pairs(edges), ClusterRules(threshold=0.5, max_size=12, min_density=0.0))
+    sizes = entities.groupby("entity_id").size()
+    assert sizes.max() <= 12 and splits == len(sizes) - 1
+    position = {record: i for i, record in enumerate(ids)}
+    for members in entities.groupby("entity_id")["record_id"]:
+        spots = sorted(position[m] for m in members[1])
+        assert spots == list(range(spots[0], spots[-1] + 1))  # a piece of a chain is a stretch of it
+    kept = {(a, b) for a, b, _ in edges if entities.set_index("record_id").loc[[a, b], "entity_id"].nunique() == 1}
+    cut_weights = [w for a, b, w in edges if (a, b) not in kept]
+    assert min(cut_weights) == min(weights)
+
+
+def test_a_large_component_is_split_the_same_whatever_the_order_of_the_links():
+    ids = [f"{'AB'[i % 2]}{i:03d}" for i in range(60)]
+    edges = [(ids[i], ids[j], 0.9) for i in range(60) for j in (i + 1, i + 7) if j < 60]
+    rules = ClusterRules(threshold=0.5, max_size=12, min_density=0.0)
+    first, _ = cluster(_keys(ids), _pairs(edges), rules)
+    second, _ = cluster(_keys(ids), _pairs(edges[::-1]), rules)
+    assert first.equals(second)

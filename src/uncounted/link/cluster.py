@@ -8,7 +8,8 @@ family, place and often the date they were killed). Two guard-rails:
   apart, nor one the other with letters dropped), or two records a reviewer judged to be different people,
   is cut between them along the weakest links (a minimum cut, Ford & Fulkerson 1956);
 - a component too large, or too sparse to be one person recorded a few times, is split by dropping its
-  weakest links until every part passes.
+  weakest links until every part passes (a very large one first falls into pieces no larger than the limit,
+  strongest links first).
 
 Written on networkx because Splink's clustering has no such guard-rails.
 """
@@ -62,7 +63,9 @@ def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
     splits = 0
     for component in nx.connected_components(graph):
         # Most people are one or two records, and no order can change how two records split.
-        parts = [component] if len(component) == 1 else _split(_ordered(graph, component), rules)
+        pieces = [component] if len(component) <= rules.max_size else _bounded(graph, component, rules.max_size)
+        parts = [part for piece in pieces
+                 for part in ([piece] if len(piece) == 1 else _split(_ordered(graph, piece), rules))]
         splits += len(parts) - 1
         components.extend(parts)
     order = {node: i for i, node in enumerate(nodes)}
@@ -138,6 +141,35 @@ def _ordered(graph: nx.Graph, nodes: set) -> nx.Graph:
     edges = graph.subgraph(nodes).edges(data=True)
     ordered.add_edges_from(sorted((min(u, v), max(u, v), data) for u, v, data in edges))
     return ordered
+
+
+def _bounded(graph: nx.Graph, nodes: set, max_size: int) -> list[set]:
+    """Pieces of an oversized component, none larger than `max_size`: its links taken strongest first, each
+    joining two pieces unless together they would be too large (Kruskal's algorithm with a size bound).
+
+    On a million records common names chain thousands of records into one component; cutting it a weakest
+    link at a time would take time in the square of its size. Each piece then goes through `_split` as any
+    small component does. Ties between equal links are broken by the records' keys, so runs repeat.
+    """
+    parent = {node: node for node in nodes}
+    size = dict.fromkeys(nodes, 1)
+
+    def root(node: tuple) -> tuple:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    edges = sorted((-weight, min(u, v), max(u, v)) for u, v, weight in graph.subgraph(nodes).edges(data="weight"))
+    for _, u, v in edges:
+        a, b = root(u), root(v)
+        if a != b and size[a] + size[b] <= max_size:
+            parent[b] = a
+            size[a] += size[b]
+    pieces: dict[tuple, set] = {}
+    for node in sorted(nodes):
+        pieces.setdefault(root(node), set()).add(node)
+    return list(pieces.values())
 
 
 def _split(graph: nx.Graph, rules: ClusterRules) -> list[set]:
