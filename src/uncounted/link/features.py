@@ -31,6 +31,8 @@ def linkage_table(records: pd.DataFrame) -> pd.DataFrame:
     )
     for column in (*KEY_COLUMNS, "chain_key"):
         table[column] = _null_if_empty(names[column])
+    # A blocking field: a mistyped family name usually keeps its first letter.
+    table["family_initial"] = _null_if_empty(names["family_key"].fillna("").astype(str).str[:1])
     table["sex"] = _null_if_empty(records["sex"])
     table["governorate"] = _null_if_empty(records["governorate"].map(governorate_code))
     for prefix, column in (("death", "date_of_death"), ("detention", "date_of_detention")):

@@ -7,7 +7,9 @@ implementation); the run's settings, seed and trained model are returned so it c
 
 from __future__ import annotations
 
+import os
 import tempfile
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +18,10 @@ from typing import Any
 import pandas as pd
 
 from uncounted.errors import BadInput
+from uncounted.link.blocking import Blocking, candidate_pairs, drop_tables, scoring_chunks
 from uncounted.link.cluster import ClusterRules, cluster
 from uncounted.link.features import linkage_table
-from uncounted.link.settings import DETERMINISTIC_RULES, TRAINING_BLOCKS, splink_settings
+from uncounted.link.settings import BLOCKING, DETERMINISTIC_RULES, TRAINING_BLOCKS, splink_settings
 from uncounted.records import NAME_FIELDS
 
 #: Pairs scored below this are not kept: they are neither links nor worth a reviewer's time.
@@ -27,6 +30,10 @@ KEEP_PAIRS_ABOVE = 0.01
 #: (m, u and the prior, which a uniform sample of records leaves unchanged) do not need every record, and
 #: training blocks grow with the square of the input.
 MAX_TRAINING_RECORDS = 250_000
+#: Candidate pairs are scored in pieces of at most this many, so memory stays flat as the input grows.
+PAIRS_PER_SCORING_CHUNK = 10_000_000
+#: DuckDB may use this share of the machine's memory before it spills to the run's private folder.
+DUCKDB_MEMORY_SHARE = 0.2
 
 
 @dataclass
@@ -54,63 +61,77 @@ def link_records(records: pd.DataFrame, *, threshold: float = 0.5, seed: int = 1
     decisions, and they bind: a match is linked and a non-match kept apart, whatever the model scores.
     """
     _check(records)
-    return link_table(linkage_table(records), splink_settings(), train=train_unsupervised,
+    return link_table(linkage_table(records), splink_settings(), BLOCKING, train=train_unsupervised,
                       rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend, labels=labels)
 
 
-def link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], list[str] | None],
-               rules: ClusterRules, seed: int = 1, backend: str = "duckdb",
-               labels: pd.DataFrame | None = None) -> Linkage:
-    """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings.
+#: A training procedure: given a way to build a Splink linker over the training records from settings, the
+#: untrained settings and a seed, it returns the trained model and notes for the run's diagnostics.
+Trainer = Callable[[Callable[[dict[str, Any]], Any], dict[str, Any], int], tuple[dict[str, Any], list[str]]]
 
-    The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own settings.
-    """
+
+def link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blocking, *,
+               train: Trainer, rules: ClusterRules, seed: int = 1,
+               backend: str = "duckdb", labels: pd.DataFrame | None = None) -> Linkage:
+    """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings
+    and blocking. The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own."""
     # DuckDB spills to disk past its memory limit, by default into ./.tmp beside wherever the command runs.
     # Spilled pages hold name keys: they go to a private folder (mode 0700), removed when the run ends.
     with tempfile.TemporaryDirectory(prefix="uncounted-linkage-") as scratch:
-        return _link_table(table, settings, train=train, rules=rules, seed=seed, backend=backend, labels=labels,
-                           scratch=scratch)
+        return _link_table(table, settings, blocking, train=train, rules=rules, seed=seed, backend=backend,
+                           labels=labels, scratch=scratch)
 
 
-def _link_table(table: pd.DataFrame, settings: dict[str, Any], *, train: Callable[[Any, int], list[str] | None],
-                rules: ClusterRules, seed: int, backend: str, labels: pd.DataFrame | None, scratch: str) -> Linkage:
+def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blocking, *,
+                train: Trainer, rules: ClusterRules, seed: int, backend: str,
+                labels: pd.DataFrame | None, scratch: str) -> Linkage:
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
     # Training always runs on DuckDB, over at most MAX_TRAINING_RECORDS: one model whatever the backend, so
     # Spark scores and clusters with the very parameters DuckDB would (Splink's sampling and EM differ in
     # detail between backends, and so did the people they found).
+    clock = _Stopwatch()
     sample = training_sample(table, seed)
-    linker = _linker(sample, sources, settings, "duckdb", scratch)
-    training_notes = train(linker, seed) or []
+    db_api, con = _database("duckdb", scratch)
+    inputs = _register(sample, sources, db_api)
+    model, training_notes = train(lambda trained: _linker(inputs, trained), settings, seed)
     if len(sample) < len(table):
         training_notes.append(f"trained on {len(sample):,} of {len(table):,} records, drawn by a hash of their ids")
+    clock.lap("training")
     if len(sample) < len(table) or backend != "duckdb":
-        model = {key: value for key, value in linker.misc.save_model_to_json().items() if key != "sql_dialect"}
-        linker = _linker(table, sources, model, backend, scratch)
-    predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE).as_pandas_dataframe()
+        con.close()
+        db_api, con = _database(backend, scratch)
+        inputs = _register(table, sources, db_api)
+    linker = _linker(inputs, {key: value for key, value in model.items() if key != "sql_dialect"})
+    predictions, n_candidates = _score(linker, db_api, con, table, blocking, scratch, clock,
+                                       with_source=len(sources) > 1)
+    if con is not None:
+        con.close()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
     if labels is not None and len(labels):
         pairs, apart = _apply_labels(pairs, labels)
     keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
-    entities, splits = cluster(keys, pairs, rules, given=table.get("given_key"),
-                               apart=apart)
+    entities, splits = cluster(keys, pairs, rules, given=table.get("given_key"), apart=apart)
+    clock.lap("clustering")
     diagnostics = {
         "n_records": len(table),
         "n_training_records": len(sample),
         "n_sources": len(sources),
         "n_entities": int(entities["entity_id"].nunique()),
-        "n_candidate_pairs": len(pairs),
+        "n_candidate_pairs": n_candidates,
+        "n_scored_pairs_kept": len(pairs),
         "n_links": int((pairs["match_probability"] >= rules.threshold).sum()),
         "clusters_split_by_guard_rails": splits,
         "mode": "link and dedupe" if len(sources) > 1 else "dedupe only (a single list)",
         "reviewed_pairs_applied": 0 if labels is None else int(labels["label"].isin(["match", "non-match"]).sum()),
         "training_notes": training_notes,
+        "seconds": clock.laps,
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
-                    "max_training_records": MAX_TRAINING_RECORDS,
+                    "max_training_records": MAX_TRAINING_RECORDS, "blocking": blocking.as_dict(),
                     "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
-    return Linkage(entities, pairs, run_settings, linker.misc.save_model_to_json(), diagnostics)
+    return Linkage(entities, pairs, run_settings, model, diagnostics)
 
 
 def _check(records: pd.DataFrame) -> None:
@@ -135,53 +156,129 @@ def training_sample(table: pd.DataFrame, seed: int, size: int = MAX_TRAINING_REC
     return table[buckets < int(size / len(table) * 2**32)].reset_index(drop=True)
 
 
-def _linker(table: pd.DataFrame, sources: list[str], settings: dict[str, Any], backend: str, scratch: str) -> Any:
-    from splink import Linker
+class _Stopwatch:
+    """Seconds spent in each stage of a run, for its diagnostics (and the benchmarks that read them)."""
 
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 1)
+        self._last = now
+
+
+def _database(backend: str, scratch: str) -> tuple[Any, Any]:
+    """Splink's database API for the backend, and the DuckDB connection behind it (None for Spark)."""
     if backend == "duckdb":
-        import duckdb
         from splink import DuckDBAPI
 
-        db_api = DuckDBAPI(duckdb.connect(config={"temp_directory": scratch}))
-    elif backend == "spark":
+        con = _duckdb(scratch)
+        return DuckDBAPI(con), con
+    if backend == "spark":
         from uncounted.link.spark import spark_api
 
-        db_api = spark_api()
-    else:
-        raise BadInput(f"unknown linkage backend '{backend}'; choose duckdb or spark")
+        return spark_api(), None
+    raise BadInput(f"unknown linkage backend '{backend}'; choose duckdb or spark")
+
+
+def _register(table: pd.DataFrame, sources: list[str], db_api: Any) -> list[Any]:
+    """Register each list's records with Splink's database, once per database."""
     # Splink names tables after their display name: keep it a plain identifier whatever the source is called;
     # the source itself travels in the `source_dataset` column.
-    registered = [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
-                                  dataset_display_name=f"list_{i}") for i, source in enumerate(sources)
-                  if (table["source_dataset"] == source).any()]
+    return [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
+                            dataset_display_name=f"list_{i}") for i, source in enumerate(sources)
+            if (table["source_dataset"] == source).any()]
+
+
+def _linker(inputs: list[Any], settings: dict[str, Any]) -> Any:
+    from splink import Linker
+
     # log_level=None: the library leaves logging to the application (the CLI quiets Splink itself).
-    return Linker(registered if len(registered) > 1 else registered[0], settings, log_level=None)
+    return Linker(inputs if len(inputs) > 1 else inputs[0], settings, log_level=None)
 
 
-def train_unsupervised(linker: Any, seed: int) -> list[str]:
-    """Prior from rules that catch only matches; u by random sampling; m by EM on blocks (Splink).
+def _duckdb(scratch: str) -> Any:
+    """A DuckDB connection that spills into the run's private folder, past a share of physical memory (its
+    default, 80%, would let a million-record run take most of a shared machine)."""
+    import duckdb
 
-    Returns notes on training blocks that had to be skipped: on small lists Splink 5's EM can push an m
-    probability below the smallest float its own check accepts and stop; that block is then left out and
-    its comparisons keep what the other blocks estimated.
+    config = {"temp_directory": scratch}
+    if hasattr(os, "sysconf") and "SC_PHYS_PAGES" in os.sysconf_names:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        config["memory_limit"] = f"{int(memory * DUCKDB_MEMORY_SHARE) // 2**20}MB"
+    return duckdb.connect(config=config)
+
+
+#: The columns of Splink's predictions a linkage keeps.
+PREDICTION_COLUMNS = ("source_dataset_l", "unique_id_l", "source_dataset_r", "unique_id_r", "match_probability",
+                      "match_weight")
+
+
+def _score(linker: Any, db_api: Any, con: Any, table: pd.DataFrame, blocking: Blocking, scratch: str,
+           clock: _Stopwatch, *, with_source: bool) -> tuple[pd.DataFrame, int]:
+    """Score the candidate pairs of `blocking` (computed in DuckDB, on the scoring connection when the backend is
+    DuckDB) chunk by chunk; returns the pairs scored above KEEP_PAIRS_ABOVE and the number of candidates.
+    `with_source`: Splink keys records by source and id (False when it deduplicates a single list)."""
+    blocking_con = con if con is not None else _duckdb(scratch)
+    blocking_con.register("__uncounted_input", table)
+    n_candidates = candidate_pairs(blocking_con, "__uncounted_input", blocking)
+    clock.lap("blocking")
+    kept = []
+    for i, chunk in enumerate(scoring_chunks(blocking_con, PAIRS_PER_SCORING_CHUNK, with_source=with_source)):
+        if con is not None:
+            con.execute(f"CREATE TEMP TABLE __uncounted_chunk_{i} AS {chunk}")
+            blocked = db_api.register(f"__uncounted_chunk_{i}")
+        else:
+            blocked = db_api.register(blocking_con.execute(chunk).df(), table_name=f"__uncounted_chunk_{i}")
+        linker.table_management.register_blocked_pairs_for_predict(blocked)
+        predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE)
+        present = {column.unquote().name for column in predictions.columns}
+        columns = ", ".join(column for column in PREDICTION_COLUMNS if column in present)
+        kept.append(predictions.query_sql(f"SELECT {columns} FROM {{this}}").as_pandas_dataframe())
+        predictions.drop_table_from_database_and_remove_from_cache()
+        if con is not None:
+            con.execute(f"DROP TABLE __uncounted_chunk_{i}")
+    drop_tables(blocking_con)
+    blocking_con.unregister("__uncounted_input")
+    if con is None:
+        blocking_con.close()
+    clock.lap("scoring")
+    if not kept:  # no two records share anything a rule asks for
+        return pd.DataFrame(columns=list(PREDICTION_COLUMNS)), n_candidates
+    return pd.concat(kept, ignore_index=True), n_candidates
+
+
+def train_unsupervised(make_linker: Callable[[dict[str, Any]], Any], settings: dict[str, Any],
+                       seed: int) -> tuple[dict[str, Any], list[str]]:
+    """Prior from rules that catch only matches; u by random sampling; m by EM on blocks (Splink, which
+    averages each parameter over the blocks that estimate it).
+
+    On small lists Splink 5's EM can push an m probability below the smallest float its own check accepts and
+    stop; by then the session has taken the block's comparisons out of the linker's settings. The linker is
+    then rebuilt from the model as it stood before that block, the block is left out (noted), and its
+    comparisons keep what the other blocks estimated.
     """
     from splink import block_on
 
-    training = linker.training
-    training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
-    training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
+    linker = make_linker(settings)
+    linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2_000_000, seed=seed)
     notes = []
     for columns in TRAINING_BLOCKS:
+        before = linker.misc.save_model_to_json()
         try:
             # Without term frequencies EM runs on the counts of each comparison pattern: fast, and exact
             # sums of counts (the same result on every run); term frequencies still adjust the scores.
-            training.estimate_parameters_using_expectation_maximisation(
+            linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), estimate_without_term_frequencies=True)
         except ValueError as exc:
             if "below the minimum allowed value" not in str(exc):
                 raise
             notes.append(f"EM on the block {' + '.join(columns)} underflowed and was skipped (too few pairs)")
-    return notes
+            linker = make_linker(before)
+    return linker.misc.save_model_to_json(), notes
 
 
 PAIR_KEYS = ["source_l", "record_id_l", "source_r", "record_id_r"]

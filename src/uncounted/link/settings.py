@@ -10,58 +10,68 @@ from __future__ import annotations
 
 from typing import Any
 
+from uncounted.link.blocking import Blocking, BlockingRule, SupportingField
+
 #: Jaro-Winkler similarity above which two name keys count as a near match (typos, one letter apart).
 NEAR_NAME = 0.92
 #: Keys this long or longer may also match one edit apart; shorter ones may not (Ahmad "hmd" and Mohammad
 #: "mhmd" are one edit apart).
 ONE_EDIT_MIN_LENGTH = 4
 
-#: Rules that generate candidate pairs; a pair is scored if any rule holds. Their recall on simulated truth
-#: is reported by `uncounted bench linkage`. Every rule joins on at least three fields: Syrian names are so
-#: concentrated (محمد أحمد) that a rule on two names alone proposes pairs by the square of the list's size
-#: (7.6 million pairs from given + father on 100,000 records). These fifteen propose 2.6 million pairs there
-#: and keep 98.6% of true pairs, against 99.1% from 15 million with the two-field rules (measured on the
-#: simulation of population 87,000, seed 2015).
-PREDICTION_BLOCKING_RULES: tuple[str, ...] = (
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.family_key = r.family_key",
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.grandfather_key = r.grandfather_key",
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.death_year = r.death_year "
-    "AND l.governorate = r.governorate",
+#: Rules that propose candidate pairs; a pair is scored if any rule holds (see `uncounted.link.blocking`, and
+#: `uncounted bench linkage` for their recall on simulated truth). Every rule joins on at least three fields:
+#: Syrian names are so concentrated (محمد أحمد) that a rule on two names alone proposes pairs by the square of
+#: the list's size (7.6 million pairs from given + father on 100,000 records). Rules are never written with an
+#: OR: each is one hash join.
+BLOCKING_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule(("given_key", "father_key", "family_key")),
+    BlockingRule(("given_key", "father_key", "grandfather_key")),
+    BlockingRule(("given_key", "father_key", "death_year", "governorate")),
     # A family name mistyped on one side: its first letter usually survives.
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.governorate = r.governorate "
-    "AND left(l.family_key, 1) = left(r.family_key, 1)",
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.death_year = r.death_year",
-    "l.given_key = r.given_key AND l.family_key = r.family_key AND l.governorate = r.governorate",
-    # The chain shifted by one (a list that dropped the family name). Cross-field rules are written both
-    # ways, as separate rules: Splink keeps one orientation of each pair, and a rule whose join is an OR
-    # cannot be a hash join.
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.family_key = r.grandfather_key",
-    "l.given_key = r.given_key AND l.father_key = r.father_key AND l.grandfather_key = r.family_key",
+    BlockingRule(("given_key", "father_key", "governorate", "family_initial")),
+    BlockingRule(("given_key", "family_key", "death_year")),
+    BlockingRule(("given_key", "family_key", "governorate")),
+    # The chain shifted by one (a list that dropped the family name).
+    BlockingRule(("given_key", "father_key", "family_key"), other=("given_key", "father_key", "grandfather_key")),
     # A short name ("Ahmad Munir") read as given + family where the other list has Munir as the father.
-    "l.given_key = r.given_key AND l.governorate = r.governorate AND l.family_key = r.father_key "
-    "AND l.father_key IS NULL",
-    "l.given_key = r.given_key AND l.governorate = r.governorate AND l.father_key = r.family_key "
-    "AND r.father_key IS NULL",
-    "l.given_key = r.given_key AND l.death_year = r.death_year AND l.death_month = r.death_month "
-    "AND l.governorate = r.governorate",
+    BlockingRule(("given_key", "governorate", "family_key"), other=("given_key", "governorate", "father_key"),
+                 only_if_missing="father_key"),
+    BlockingRule(("given_key", "death_year", "death_month", "governorate")),
     # A mistyped given name: the rest of the record must carry the pair.
-    "l.father_key = r.father_key AND l.family_key = r.family_key AND l.death_year = r.death_year",
-    "l.father_key = r.father_key AND l.family_key = r.family_key AND l.governorate = r.governorate",
-    "l.family_key = r.family_key AND l.death_year = r.death_year AND l.governorate = r.governorate",
-    "l.father_key = r.father_key AND l.mother_key = r.mother_key",
+    BlockingRule(("father_key", "family_key", "death_year")),
+    BlockingRule(("father_key", "family_key", "governorate")),
+    BlockingRule(("family_key", "death_year", "governorate")),
+    BlockingRule(("father_key", "mother_key")),
 )
+
+#: A block proposing more than MAX_BLOCK_PAIRS pairs (a common name in one governorate and year) keeps only the
+#: pairs that also share one of these fields, each a separate join; measured on the simulation of population
+#: 870,000 (~1,000,000 records), see benchmarks/RESULTS.md.
+SUPPORTING_FIELDS: tuple[SupportingField, ...] = (
+    *(SupportingField(name, name) for name in
+      ("given_key", "father_key", "grandfather_key", "family_key", "mother_key", "governorate", "birth_year")),
+    SupportingField("death_month", "death_year * 100 + death_month"),
+)
+MAX_BLOCK_PAIRS = 1_000
+
+#: The blocking of every canonical linkage run, saved with it.
+BLOCKING = Blocking(BLOCKING_RULES, SUPPORTING_FIELDS, MAX_BLOCK_PAIRS)
 
 #: Blocks on which EM is trained; each leaves the other comparisons free to be estimated (Splink leaves
 #: out of a session every comparison that reads a blocked column; the given comparison reads the father
 #: too, and the family comparison reads father and grandfather). Brothers share father, grandfather,
 #: family and place, and a block full of them teaches EM that one person's given name often differs,
 #: which then merges brothers: the given and father names are trained on a block brothers rarely share
-#: (they differ in birth year), the family name on one that needs the same given name and month of death.
-#: Narrow blocks keep EM cheap at scale; every comparison is trained by at least one of them.
+#: (they differ in birth year), the family name on one that needs the same given name, birth year and month
+#: of death. Each block must hold mostly matches even on a million records, where namesakes abound: EM on
+#: a block of 1% matches (given + month of death + governorate there) settles on the wrong class (m of an
+#: equal family name 0.02). Share of true matches in each block at 20,000 / 100,000 / 1,000,000 simulated
+#: records: 0.97 / 0.93 / 0.53, 0.98 / 0.94 / 0.58, 0.92 / 0.75 / 0.23. Every comparison is trained by at
+#: least one of them.
 TRAINING_BLOCKS: tuple[tuple[str, ...], ...] = (
-    ("given_key", "father_key", "family_key"),
-    ("family_key", "birth_year", "governorate"),
-    ("given_key", "death_year", "death_month", "governorate"),
+    ("given_key", "father_key", "grandfather_key", "family_key"),
+    ("family_key", "birth_year", "death_year", "death_month", "governorate"),
+    ("given_key", "death_year", "death_month", "governorate", "birth_year", "detention_year"),
 )
 
 #: Rules believed to catch only matches, used to estimate the prior probability that two records match.
@@ -200,5 +210,6 @@ def splink_settings(prior: float = 1e-4) -> dict[str, Any]:
             _detention_date(),
             _birth_year(),
         ],
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in PREDICTION_BLOCKING_RULES],
+        # Candidate pairs come from `uncounted.link.blocking` (BLOCKING), registered with Splink for scoring.
+        "blocking_rules_to_generate_predictions": [],
     }
