@@ -127,3 +127,11 @@ def test_without_a_workspace_or_records_the_report_says_what_it_could_not_show(
     assert "No workspace was given, so no review labels were read." in bare
     assert "Linkage replicates need the records and the scored pairs" in bare
     assert "<svg" in _section(bare, "sensitivity")  # leave-one-list-out still runs
+
+
+def test_methods_say_how_candidate_pairs_were_found(html: str, report_input: ReportInput) -> None:
+    methods = _section(html, "methods")
+    blocking = report_input.linkage.settings["blocking"]
+    assert f"Candidate pairs came from {len(blocking['rules'])} blocking rules" in methods
+    assert f"more than {blocking['max_block_pairs']:,} pairs kept only the pairs" in methods
+    assert "mother" in methods and "birth year" in methods

@@ -345,6 +345,18 @@ def _overlap_matrix(histories: pd.DataFrame, lists: list[str]) -> list[list[int]
     return (matrix.T @ matrix).tolist()
 
 
+def _blocking_words(blocking: dict | None) -> str:
+    """The blocking of a run in a sentence (runs saved before blocking was recorded say nothing)."""
+    if not blocking:
+        return ""
+    words = f" Candidate pairs came from {len(blocking['rules'])} blocking rules, a pair being scored if any held"
+    if blocking.get("max_block_pairs"):
+        fields = ", ".join(name.removesuffix("_key").replace("_", " ") for name in blocking["oversized_blocks_split_by"])
+        words += (f"; a block proposing more than {blocking['max_block_pairs']:,} pairs kept only the pairs that "
+                  f"also shared one of: {fields}")
+    return words + "."
+
+
 def methods_text(
     data: ReportInput, checks: Checks | None = None, testimony: TestimonySection | None = None
 ) -> list[str]:
@@ -357,7 +369,7 @@ def methods_text(
         f"(seed {link.get('seed', 'not recorded')}). Names were compared by script-independent keys, so a "
         "name "
         "written in Arabic on one list and in Latin letters on another can match; dates were compared at the "
-        "precision both records share.",
+        "precision both records share." + _blocking_words(link.get("blocking")),
         f"Pairs with a match probability of at least {link.get('threshold')} were joined into people; groups "
         f"larger than {link.get('max_cluster_size')} records or with fewer than "
         f"{link.get('min_cluster_density', 0):.0%} of their pairs directly linked were split at their "
