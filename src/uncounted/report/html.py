@@ -351,7 +351,8 @@ def _blocking_words(blocking: dict | None) -> str:
         return ""
     words = f" Candidate pairs came from {len(blocking['rules'])} blocking rules, a pair being scored if any held"
     if blocking.get("max_block_pairs"):
-        fields = ", ".join(name.removesuffix("_key").replace("_", " ") for name in blocking["oversized_blocks_split_by"])
+        split_by = blocking["oversized_blocks_split_by"]
+        fields = ", ".join(name.removesuffix("_key").replace("_", " ") for name in split_by)
         words += (f"; a block proposing more than {blocking['max_block_pairs']:,} pairs kept only the pairs that "
                   f"also shared one of: {fields}")
     return words + "."
