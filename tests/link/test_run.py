@@ -1,6 +1,7 @@
 """`link_records` end to end on small simulated lists."""
 
 import pandas as pd
+import pytest
 
 from uncounted.link import link_records, linkage_quality
 from uncounted.link.settings import splink_settings
@@ -31,6 +32,7 @@ def test_small_lists_link_well_even_where_splink_em_underflows(monkeypatch):
 _LINK_AND_PRINT = """
 import sys
 import pandas as pd
+import pytest
 from uncounted.link import link_records
 records = pd.read_csv(sys.argv[1], dtype=str)
 entities = link_records(records).entities
@@ -112,3 +114,17 @@ def test_scoring_in_chunks_finds_the_same_people_as_scoring_at_once(monkeypatch)
     assert pieces.pairs.equals(whole.pairs)
     assert whole.settings["blocking"]["max_block_pairs"] == 1_000
     assert set(whole.diagnostics["seconds"]) == {"training", "blocking", "scoring", "clustering"}
+
+
+def test_no_trained_m_probability_is_zero_so_no_disagreement_is_a_veto():
+    from uncounted.link.run import with_m_floor
+
+    model = {"comparisons": [{"comparison_levels": [
+        {"is_null_level": True},
+        {"m_probability": 0.9995}, {"m_probability": 0.0005}, {"m_probability": 0.0}, {"m_probability": None}]}]}
+    floored = with_m_floor(model, 0.001)
+    levels = floored["comparisons"][0]["comparison_levels"]
+    trained = [level["m_probability"] for level in levels[1:4]]
+    assert min(trained) >= 0.001 * 0.99 and sum(trained) == pytest.approx(1.0)
+    assert trained[0] > 0.99 and levels[4]["m_probability"] is None and "m_probability" not in levels[0]
+    assert model["comparisons"][0]["comparison_levels"][3]["m_probability"] == 0.0  # the input is not changed
