@@ -4,8 +4,8 @@ Each population has a known size N (1,000-4,000) and heterogeneous capture: two 
 hard-to-record majority (50-80%) and an easy-to-record minority, with capture probabilities drawn afresh for
 every list and population (ranges in SCENARIOS), and four lists (`uncounted.simulate.captures`). Estimation
 goes through the dispatcher `uncounted.mse.estimate.estimate`, with each method's defaults except LCMCR's
-chain length, which defaults to what a new workspace's pipeline uses (burn-in 10,000, 1,000 samples thinned
-by 50, one chain, K = 10). Target for LCMCR: at least 90% coverage.
+chain length, which defaults to what a new workspace's pipeline uses (`uncounted.workspace.default_settings`:
+burn-in 10,000, 1,000 samples thinned by 250, one chain, K = 10). Target for LCMCR: at least 90% coverage.
 
     uv run python benchmarks/coverage.py --method lcmcr
     uv run python benchmarks/coverage.py --method lcmcr --method dga --method loglinear
@@ -129,10 +129,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20260620)
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="moderate",
                         help="how hard the hard-to-record class is to record (default: moderate)")
-    # the pipeline's settings (uncounted.workspace.default_settings), so the study measures what users get
-    parser.add_argument("--burnin", type=int, default=10000, help="LCMCR burn-in sweeps")
-    parser.add_argument("--samples", type=int, default=1000, help="LCMCR samples")
-    parser.add_argument("--thin", type=int, default=50, help="LCMCR thinning")
+    # the pipeline's settings, read from where a new workspace gets them, so the study measures what users get
+    from uncounted.workspace import default_settings
+
+    pipeline = default_settings()["estimate"]
+    parser.add_argument("--burnin", type=int, default=pipeline["burnin"], help="LCMCR burn-in sweeps")
+    parser.add_argument("--samples", type=int, default=pipeline["samples"], help="LCMCR samples")
+    parser.add_argument("--thin", type=int, default=pipeline["thin"], help="LCMCR thinning")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
     lcmcr_options = {"burnin": args.burnin, "samples": args.samples, "thin": args.thin}
