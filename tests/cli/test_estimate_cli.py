@@ -63,6 +63,14 @@ def test_summary_is_readable(monkeypatch, capsys, kosovo_csv):
     assert code == 0
     assert "4,400 people documented" in out
     assert "12,595" in out and "9,827" in out
+    # The graph's notation is printed as text: its brackets are not console markup to be swallowed.
+    assert "Most probable graph: [EXH,ABA,OSCE][EXH,OSCE,HRW] (posterior weight 0.986)" in out
+
+
+def test_the_summary_names_the_log_linear_model_in_its_own_notation(monkeypatch, capsys, kosovo_csv):
+    code, out, _ = run(monkeypatch, capsys, kosovo_csv, "--method", "loglinear", "--model", "[123][14][34]")
+    assert code == 0
+    assert "Model: [" in out
 
 
 def test_strata_are_estimated_and_reported(monkeypatch, capsys, tmp_path):

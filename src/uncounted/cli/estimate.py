@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from uncounted.cli.common import console
 from uncounted.errors import BadInput
@@ -119,10 +120,10 @@ def _print_summary(result: Any) -> None:
     console.print(f"Not on any list: {_number(result.estimate - result.n_observed)}")
     extras = result.extras
     if extras.get("model"):
-        console.print(f"Model: {extras['model']}")
+        console.print(f"Model: {escape(extras['model'])}")  # "[123][14]" is not markup
     if extras.get("graph_weights"):
         top = extras["graph_weights"][0]
-        console.print(f"Most probable graph: {top['graph']} (posterior weight {top['weight']:.3f})")
+        console.print(f"Most probable graph: {escape(top['graph'])} (posterior weight {top['weight']:.3f})")
     if extras.get("strata"):
         table = Table("stratum", "documented", "estimate", "95% interval", "status")
         for row in extras["strata"]:
