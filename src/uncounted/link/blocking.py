@@ -23,9 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
+from splink.internals.unique_id_concat import CONCAT_SEPARATOR
 
-#: How Splink writes a record's composite id (source_dataset, unique_id) in its blocked-pairs table.
-SPLINK_KEY_SEPARATOR = "-__-"
+#: How Splink writes a record's composite id (source_dataset, unique_id) in its blocked-pairs table; taken from
+#: Splink itself, since pairs keyed any other way would silently match no record.
+SPLINK_KEY_SEPARATOR = CONCAT_SEPARATOR
 PAIRS = "__uncounted_pairs"
 ROWS = "__uncounted_rows"
 
