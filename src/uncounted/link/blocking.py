@@ -96,8 +96,9 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, table: str, blocking: Blocki
     for i, rule in enumerate(blocking.rules):
         # Small blocks whole; oversized ones once per supporting field, on pairs that share it.
         joins = [f"x.sa{i} = y.sb{i}"]
-        joins += [f"x.ga{i} = y.gb{i} AND x.sf_{field.name} = y.sf_{field.name}" for field in blocking.supporting
-                  if field.name not in rule.columns]
+        if blocking.max_block_pairs is not None:
+            joins += [f"x.ga{i} = y.gb{i} AND x.sf_{field.name} = y.sf_{field.name}"
+                      for field in blocking.supporting if field.name not in rule.columns]
         for on in joins:
             if rule.other is None:
                 found.append(f"SELECT x.rid AS a, y.rid AS b, {i} AS match_key FROM {ROWS} x "
@@ -133,27 +134,34 @@ def drop_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def _split_oversized_blocks(con: duckdb.DuckDBPyConnection, blocking: Blocking) -> None:
     """Number the rows and give each rule's keys in two columns: `sa`/`sb` when the block is small enough to
-    take whole, `ga`/`gb` when it proposes more than `max_block_pairs` pairs. A cross rule's block is every
-    record whose first or second key has that value: n_first × n_second pairs."""
+    take whole, `ga`/`gb` when it proposes more than `max_block_pairs` pairs (only `sa`/`sb` when blocks are
+    never split). A cross rule's block is every record whose first or second key has that value: n_first ×
+    n_second pairs."""
     cap = blocking.max_block_pairs
-    joins, columns = [], []
+    if cap is None:
+        columns = [f"ka{i} AS sa{i}, kb{i} AS sb{i}" for i in range(len(blocking.rules))]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT rid, source_dataset, unique_id, "
+                    f"{', '.join(columns)} FROM __uncounted_keyed ORDER BY rid")
+        con.execute("DROP TABLE __uncounted_keyed")
+        return
+    oversized, joins, columns = [], [], [f"r.sf_{field.name}" for field in blocking.supporting]
     for i, rule in enumerate(blocking.rules):
-        if cap is None:
-            columns += [f"ka{i} AS sa{i}", f"kb{i} AS sb{i}", f"NULL::UBIGINT AS ga{i}", f"NULL::UBIGINT AS gb{i}"]
-            continue
         if rule.other is None:
-            sizes = f"SELECT ka{i} AS k FROM __uncounted_keyed GROUP BY 1 HAVING count(*) * (count(*) - 1) / 2 > {cap}"
-        else:
-            sizes = (f"SELECT k FROM (SELECT ka{i} AS k, 1 AS na, 0 AS nb FROM __uncounted_keyed UNION ALL "
-                     f"SELECT kb{i}, 0, 1 FROM __uncounted_keyed) WHERE k IS NOT NULL GROUP BY 1 "
-                     f"HAVING sum(na) * sum(nb) > {cap}")
-        joins.append(f"LEFT JOIN ({sizes}) bl{i} ON bl{i}.k = r.ka{i} LEFT JOIN ({sizes}) br{i} ON br{i}.k = r.kb{i}")
+            oversized.append(f"big{i} AS (SELECT ka{i} AS k FROM __uncounted_keyed GROUP BY 1 "
+                             f"HAVING count(*) * (count(*) - 1) / 2 > {cap})")
+            joins.append(f"LEFT JOIN big{i} ON big{i}.k = r.ka{i}")
+            columns += [f"CASE WHEN big{i}.k IS NULL THEN r.ka{i} END AS sa{i}", f"sa{i} AS sb{i}",
+                        f"big{i}.k AS ga{i}", f"ga{i} AS gb{i}"]
+            continue
+        oversized.append(f"big{i} AS (SELECT k FROM (SELECT ka{i} AS k, 1 AS na, 0 AS nb FROM __uncounted_keyed "
+                         f"UNION ALL SELECT kb{i}, 0, 1 FROM __uncounted_keyed) WHERE k IS NOT NULL GROUP BY 1 "
+                         f"HAVING sum(na) * sum(nb) > {cap})")
+        joins.append(f"LEFT JOIN big{i} bl{i} ON bl{i}.k = r.ka{i} LEFT JOIN big{i} br{i} ON br{i}.k = r.kb{i}")
         columns += [f"CASE WHEN bl{i}.k IS NULL THEN r.ka{i} END AS sa{i}",
-                    f"CASE WHEN br{i}.k IS NULL THEN r.kb{i} END AS sb{i}",
-                    f"bl{i}.k AS ga{i}", f"br{i}.k AS gb{i}"]
-    supporting = [f"r.sf_{field.name}" for field in blocking.supporting]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS SELECT r.rid, r.source_dataset, r.unique_id, "
-                f"{', '.join([*supporting, *columns])} FROM __uncounted_keyed r {' '.join(joins)} ORDER BY r.rid")
+                    f"CASE WHEN br{i}.k IS NULL THEN r.kb{i} END AS sb{i}", f"bl{i}.k AS ga{i}", f"br{i}.k AS gb{i}"]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ROWS} AS WITH {', '.join(oversized)} SELECT r.rid, "
+                f"r.source_dataset, r.unique_id, {', '.join(columns)} FROM __uncounted_keyed r {' '.join(joins)} "
+                "ORDER BY r.rid")
     con.execute("DROP TABLE __uncounted_keyed")
 
 
