@@ -19,6 +19,7 @@ import pandas as pd
 from uncounted.ingest.fixity import sha256_file
 from uncounted.link import Linkage, capture_histories, link_records, linkage_quality
 from uncounted.link.captures import impute_unknown_strata, list_columns
+from uncounted.link.cluster import ClusterRules
 from uncounted.link.io import load_linkage, save_linkage
 from uncounted.mse import CaptureTable, Estimate
 from uncounted.store.users import LOCAL
@@ -92,8 +93,10 @@ def link_workspace(ws: Workspace, step: Step = print, *, by: Actor | str = LOCAL
     records = load_records(ws)
     labels = latest_labels(load_labels(ws))
     step(f"linking {len(records):,} records" + (f" with {len(labels):,} reviewed pairs" if len(labels) else ""))
-    linkage = link_records(records, threshold=float(settings["threshold"]), seed=int(settings["seed"]),
-                           backend=str(settings["backend"]), labels=labels)
+    rules = ClusterRules(threshold=float(settings["threshold"]),
+                         one_record_per_source=bool(settings.get("one_record_per_source", False)))
+    linkage = link_records(records, rules=rules, seed=int(settings["seed"]), backend=str(settings["backend"]),
+                           labels=labels)
     save_linkage_run(ws, linkage, seed=int(settings["seed"]), input_hash=frames_hash(records, labels),
                      workspace_settings=settings, by=by)
     save_linkage(linkage, ws.path)

@@ -132,3 +132,15 @@ def test_a_large_component_is_split_the_same_whatever_the_order_of_the_links():
     first, _ = cluster(_keys(ids), _pairs(edges), rules)
     second, _ = cluster(_keys(ids), _pairs(edges[::-1]), rules)
     assert first.equals(second)
+
+
+def test_one_record_per_source_keeps_two_records_of_a_list_apart_when_asked():
+    # A chain A1 - B1 - A2: by default one person; with the rule on, A1 and A2 (same list) are cut apart along
+    # the weaker link, and B1 stays with the record it is more strongly linked to.
+    ids = ["A1", "B1", "A2"]
+    edges = [("A1", "B1", 0.99), ("B1", "A2", 0.8)]
+    default, splits = cluster(_keys(ids), _pairs(edges), ClusterRules())
+    assert default["entity_id"].nunique() == 1 and splits == 0
+    strict, splits = cluster(_keys(ids), _pairs(edges), ClusterRules(one_record_per_source=True))
+    groups = sorted(strict.groupby("entity_id")["record_id"].apply(sorted).tolist())
+    assert groups == [["A1", "B1"], ["A2"]] and splits == 1

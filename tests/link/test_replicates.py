@@ -29,3 +29,15 @@ def test_sampled_replicates_follow_match_probabilities():
     again = sampled_replicates(linkage, records, n=3, seed=1)
     assert sampled_replicates(linkage, records, n=3, seed=1)[0].equals(again[0])
 
+
+
+def test_replicates_keep_the_runs_one_record_per_source_rule():
+    pairs = pd.DataFrame({"source_l": ["a", "b"], "record_id_l": ["1", "1"], "source_r": ["b", "a"],
+                          "record_id_r": ["1", "2"], "match_probability": [0.99, 0.8], "match_weight": [7.0, 2.0]})
+    records = pd.DataFrame({"source": ["a", "a", "b"], "record_id": ["1", "2", "1"]})
+    for strict in (False, True):
+        settings = {"threshold": 0.5, "max_cluster_size": 12, "min_cluster_density": 0.4,
+                    "one_record_per_source": strict}
+        linkage = Linkage(records.assign(entity_id="E1"), pairs, settings, {})
+        people = [e["entity_id"].nunique() for e in threshold_replicates(linkage, records, thresholds=(0.5, 0.7))]
+        assert people == ([2, 2] if strict else [1, 1])

@@ -128,3 +128,15 @@ def test_no_trained_m_probability_is_zero_so_no_disagreement_is_a_veto():
     assert min(trained) >= 0.001 * 0.99 and sum(trained) == pytest.approx(1.0)
     assert trained[0] > 0.99 and levels[4]["m_probability"] is None and "m_probability" not in levels[0]
     assert model["comparisons"][0]["comparison_levels"][3]["m_probability"] == 0.0  # the input is not changed
+
+
+def test_one_record_per_source_leaves_no_person_twice_on_a_list():
+    from uncounted.link.cluster import ClusterRules
+
+    sim = simulate(seed=11, population=400)  # the simulation writes some people twice on one list
+    records = pd.concat(sim.lists.values(), ignore_index=True)
+    assert sim.truth.duplicated(["source", "person_id"]).any()
+    linkage = link_records(records, rules=ClusterRules(one_record_per_source=True))
+    assert not linkage.entities.duplicated(["source", "entity_id"]).any()
+    assert linkage.settings["one_record_per_source"] is True
+    assert link_records(records).entities.duplicated(["source", "entity_id"]).any()  # the default links them

@@ -5,8 +5,9 @@ Connected components alone let one wrong link merge two people, and a chain of w
 family, place and often the date they were killed). Two guard-rails:
 
 - a component holding two records whose given names cannot be one person's (neither equal, one edit
-  apart, nor one the other with letters dropped), or two records a reviewer judged to be different people,
-  is cut between them along the weakest links (a minimum cut, Ford & Fulkerson 1956);
+  apart, nor one the other with letters dropped), two records a reviewer judged to be different people, or
+  (when asked) two records of one list, is cut between them along the weakest links (a minimum cut, Ford &
+  Fulkerson 1956);
 - a component too large, or too sparse to be one person recorded a few times, is split by dropping its
   weakest links until every part passes (a very large one first falls into pieces no larger than the limit,
   strongest links first).
@@ -29,6 +30,8 @@ class ClusterRules:
     threshold: float = 0.5  # more likely the same person than not
     max_size: int = 12  # no person is plausibly on a handful of lists more than a dozen times
     min_density: float = 0.4  # share of record pairs inside a component that the model linked directly
+    # A list known to hold each person once: two of its records in one component are two people.
+    one_record_per_source: bool = False
 
 
 def cluster(record_keys: pd.DataFrame, pairs: pd.DataFrame, rules: ClusterRules,
@@ -104,12 +107,18 @@ def could_be_one_name(a: str, b: str) -> bool:
     return all(letter in letters for letter in shorter)
 
 
-def _conflict(graph: nx.Graph) -> tuple | None:
+def _conflict(graph: nx.Graph, rules: ClusterRules) -> tuple | None:
     """Two records of the component that cannot be one person, or None."""
     for node, apart in graph.nodes(data="apart", default=None):
         for other in sorted(apart or ()):
             if other in graph:
                 return node, other
+    if rules.one_record_per_source:
+        first_of_source: dict = {}
+        for node in graph.nodes:  # nodes are (source, record_id)
+            if node[0] in first_of_source:
+                return first_of_source[node[0]], node
+            first_of_source[node[0]] = node
     named = [(node, key) for node, key in graph.nodes(data="given", default="") if key]
     distinct = {key: node for node, key in named}
     keys = list(distinct)
@@ -175,7 +184,7 @@ def _bounded(graph: nx.Graph, nodes: set, max_size: int) -> list[set]:
 def _split(graph: nx.Graph, rules: ClusterRules) -> list[set]:
     """Cut conflicting given names apart, then drop the weakest links of an unacceptable component until
     it falls apart, checking each part again. `graph` comes from `_ordered` and is not changed."""
-    conflict = _conflict(graph) if graph.number_of_nodes() > 1 else None
+    conflict = _conflict(graph, rules) if graph.number_of_nodes() > 1 else None
     if conflict is not None:
         _, (side, other) = nx.minimum_cut(graph, *conflict, capacity="weight")
         return [part for nodes in (side, other) for part in _split(_ordered(graph, nodes), rules)]

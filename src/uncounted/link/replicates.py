@@ -45,4 +45,5 @@ def sampled_replicates(linkage: Linkage, records: pd.DataFrame, n: int = 10, see
 def _rules(linkage: Linkage) -> ClusterRules:
     s = linkage.settings
     return ClusterRules(threshold=float(s["threshold"]), max_size=int(s["max_cluster_size"]),
-                        min_density=float(s["min_cluster_density"]))
+                        min_density=float(s["min_cluster_density"]),
+                        one_record_per_source=bool(s.get("one_record_per_source", False)))

@@ -133,7 +133,8 @@ def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blockin
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
                     "max_training_records": MAX_TRAINING_RECORDS, "blocking": blocking.as_dict(),
-                    "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density}
+                    "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density,
+                    "one_record_per_source": rules.one_record_per_source}
     return Linkage(entities, pairs, run_settings, model, diagnostics)
 
 
