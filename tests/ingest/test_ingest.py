@@ -124,13 +124,26 @@ def test_a_record_id_already_in_the_store_is_a_duplicate(ws, tmp_path):
     before = store_state(ws)
     with pytest.raises(BadInput, match="already in the store") as error:
         ingest_file(
-            ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="A"
+            ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="A",
+            append=True,
         )
     assert error.value.row == 2 and store_state(ws) == before
     other = ingest_file(
         ws, write_csv(tmp_path / "second.csv", rows=[["008", "اسم آخر", "", "", "", ""]]), source="B"
     )  # the same id in another list is another record
     assert other.n_records == 1
+
+
+def test_a_second_list_under_a_name_already_taken_is_refused_unless_appended(ws, tmp_path):
+    # Two lists given one name would become one list, and every capture history with them.
+    ingest_file(ws, write_csv(tmp_path / "first.csv"), source="A")
+    before = store_state(ws)
+    with pytest.raises(BadInput, match=r"source 'A' already holds \d+ records from first.csv; give this list") as error:
+        ingest_file(ws, write_csv(tmp_path / "second.csv", rows=[["901", "اسم آخر", "", "", "", ""]]), source="A")
+    assert error.value.file.endswith("second.csv") and store_state(ws) == before
+    more = ingest_file(ws, write_csv(tmp_path / "second.csv", rows=[["901", "اسم آخر", "", "", "", ""]]),
+                       source="A", append=True)  # a list delivered in batches
+    assert more.n_records == 1 and more.sources == ("A",)
 
 
 def test_arabic_headers_values_and_day_first_dates_through_a_mapping(ws, tmp_path):
@@ -194,7 +207,7 @@ def test_two_imports_at_once_lose_nothing(tmp_path):
         ws = Workspace.open(tmp_path / "ws")
         start.wait()
         try:
-            results.append(ingest_file(ws, path, source="A"))
+            results.append(ingest_file(ws, path, source="A", append=True))  # one list, delivered twice
         except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
             errors.append(exc)
 

@@ -59,6 +59,7 @@ def test_records_come_back_in_import_order_and_sources_are_summarised(ws, tmp_pa
         write_csv(tmp_path / "a2.csv", rows=[["100", "", "", "", "", ""], ["101", "سعيد", "", "", "", ""]]),
         source="A",
         quarantine=True,
+        append=True,
     )
     frame = load_records(ws)
     assert list(zip(frame["source"], frame["record_id"], strict=True)) == [

@@ -50,6 +50,9 @@ def ingest(
         help="Import the valid rows and set invalid ones aside "
         "with their reasons (default: refuse the file).",
     ),
+    append: bool = typer.Option(
+        False, "--append", help="Add these records to a list already in the store (a list delivered in batches)."
+    ),
     workspace: Path = WorkspaceOption,
     as_user: str | None = AsOption,
 ) -> None:
@@ -67,7 +70,8 @@ def ingest(
             bar.update(task, description=f"writing records of {file.name}: {done:,} of {total:,}")
 
         result = ingest_file(
-            ws, file, source=source, mapping=mapping, quarantine=quarantine, progress=advance, by=actor
+            ws, file, source=source, mapping=mapping, quarantine=quarantine, append=append, progress=advance,
+            by=actor
         )
     if result.already_imported:
         console.print(

@@ -64,6 +64,7 @@ def ingest_file(
     source: str | None = None,
     mapping: str | Path | None = None,
     quarantine: bool = False,
+    append: bool = False,
     progress: Progress | None = None,
     by: Actor | str = LOCAL,
 ) -> ImportResult:
@@ -72,7 +73,9 @@ def ingest_file(
     The source name is `source` if given, else the mapping's fixed `source`, else the file's `source` column
     (per row), else the file's stem. Strict by default: any invalid row raises BadInput and nothing is
     written; with `quarantine=True` valid rows are imported and invalid ones go to the quarantine table with
-    reasons. Re-importing the same bytes (same SHA-256) does nothing and says so. The import is audited as
+    reasons. Re-importing the same bytes (same SHA-256) does nothing and says so. A source that already holds
+    records from another file is refused unless `append=True` (a list delivered in batches): two lists given
+    one name would otherwise become one list, and every capture history with them. The import is audited as
     `by` in the same transaction as the rows.
     """
     path = Path(path)
@@ -108,6 +111,8 @@ def ingest_file(
                 mapping_sha256=rules.sha256,
             )
             stored = _stored_ids(connection, frame["source"].unique().tolist())
+            if stored and not append:
+                raise _source_taken(connection, stored, file)
             clean, problems = validate(frame, raw.rows, date_formats=rules.date_formats, stored=stored)
             if len(problems) and not quarantine:
                 raise refuse(problems, raw.rows, origin, file)
@@ -219,6 +224,16 @@ def _already_imported(ws: Workspace, sha256: str, data: bytes, file: str) -> Imp
         [f"already imported (import {row['id']}); nothing to do"],
         file,
     )
+
+
+def _source_taken(connection, stored: dict[str, set[str]], file: str) -> BadInput:  # type: ignore[no-untyped-def]
+    """The sentence refusing a second list under a name a first one already has."""
+    name = sorted(stored)[0]
+    earlier = connection.execute(
+        select(Import.__table__.c.file_name).join(records, records.c.import_id == Import.__table__.c.id)
+        .where(records.c.source == name).limit(1)).scalar()
+    return BadInput(f"source '{name}' already holds {len(stored[name]):,} records from {earlier}; give this list "
+                    "its own --source name, or pass --append if it is more of the same list", file=file)
 
 
 def _stored_ids(connection, sources: list[str]) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
