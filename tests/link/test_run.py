@@ -140,3 +140,12 @@ def test_one_record_per_source_leaves_no_person_twice_on_a_list():
     assert not linkage.entities.duplicated(["source", "entity_id"]).any()
     assert linkage.settings["one_record_per_source"] is True
     assert link_records(records).entities.duplicated(["source", "entity_id"]).any()  # the default links them
+
+
+def test_a_single_list_is_deduplicated_and_the_run_says_so():
+    sim = simulate(seed=11, population=400)
+    only = next(iter(sim.lists.values()))
+    linkage = link_records(only)
+    assert linkage.diagnostics["mode"] == "dedupe only (a single list)"
+    truth = sim.truth[sim.truth["source"] == only["source"].iloc[0]]
+    assert linkage_quality(linkage.entities, truth).bcubed_f1 >= 0.95

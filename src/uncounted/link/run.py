@@ -265,6 +265,7 @@ def train_unsupervised(make_linker: Callable[[dict[str, Any]], Any], settings: d
     comparisons keep what the other blocks estimated.
     """
     from splink import block_on
+    from splink.internals.exceptions import EMTrainingException
 
     linker = make_linker(settings)
     linker.training.estimate_probability_two_random_records_match(list(DETERMINISTIC_RULES), recall=0.7)
@@ -277,6 +278,9 @@ def train_unsupervised(make_linker: Callable[[dict[str, Any]], Any], settings: d
             # sums of counts (the same result on every run); term frequencies still adjust the scores.
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*columns), estimate_without_term_frequencies=True)
+        except EMTrainingException:  # a small list may hold no pair at all that agrees on a block
+            notes.append(f"EM on the block {' + '.join(columns)} was skipped: no two records agree on it")
+            linker = make_linker(before)
         except ValueError as exc:
             if "below the minimum allowed value" not in str(exc):
                 raise
