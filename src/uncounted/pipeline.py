@@ -96,7 +96,7 @@ def link_workspace(ws: Workspace, step: Step = print, *, by: Actor | str = LOCAL
     rules = ClusterRules(threshold=float(settings["threshold"]),
                          one_record_per_source=bool(settings.get("one_record_per_source", False)))
     linkage = link_records(records, rules=rules, seed=int(settings["seed"]), backend=str(settings["backend"]),
-                           labels=labels)
+                           labels=labels, learn_from_labels=bool(settings.get("learn_from_labels", True)))
     save_linkage_run(ws, linkage, seed=int(settings["seed"]), input_hash=frames_hash(records, labels),
                      workspace_settings=settings, by=by)
     save_linkage(linkage, ws.path)

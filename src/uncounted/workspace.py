@@ -44,7 +44,9 @@ def default_settings() -> dict[str, Any]:
         "workspace": {"format": 1, "created": datetime.now(UTC).isoformat(timespec="seconds")},
         "store": {"engine": "sqlite", "path": STORE_FILE},
         # one_record_per_source: set it when every list is known to hold each person once (no duplicates).
-        "link": {"backend": "duckdb", "threshold": 0.5, "seed": 1, "one_record_per_source": False},
+        # learn_from_labels: reviewers' verdicts also re-estimate the model's m probabilities (they always bind).
+        "link": {"backend": "duckdb", "threshold": 0.5, "seed": 1, "one_record_per_source": False,
+                 "learn_from_labels": True},
         # LCMCR (Manrique-Vallier 2016), HRDAG's method for such lists, by year of death; log-linear and dga
         # beside it show how much the answer depends on the model. Thinning by 250 keeps the effective sample
         # size of each stratum above 400 on four-list tables (by 50, most strata of the demo fell to 150–300

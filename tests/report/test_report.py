@@ -135,3 +135,20 @@ def test_methods_say_how_candidate_pairs_were_found(html: str, report_input: Rep
     assert f"Candidate pairs came from {len(blocking['rules'])} blocking rules" in methods
     assert f"more than {blocking['max_block_pairs']:,} pairs kept only the pairs" in methods
     assert "mother" in methods and "birth year" in methods
+
+
+def test_a_run_trained_with_labels_shows_what_they_said_bin_by_bin(report_input: ReportInput) -> None:
+    import dataclasses
+
+    from uncounted.link import link_records
+    from uncounted.link.review import latest_labels
+    from uncounted.report import render_report
+
+    labels = latest_labels(load_labels(report_input.workspace))
+    relinked = link_records(report_input.records, threshold=0.9, seed=1, labels=labels)
+    linkage = _section(render_report(dataclasses.replace(report_input, linkage=relinked)), "linkage")
+    table = re.search(r'<table id="label-training">(.*?)</table>', linkage, re.S)
+    assert table, "no bin-by-bin table of the labels' training"
+    reviewed = [int(cells[2].replace(",", "")) for cells in
+                re.findall(r"<tr><td[^>]*>([^<]*)</td>\s*<td>([^<]*)</td><td>([^<]*)</td>", table.group(1))]
+    assert sum(reviewed) == len(labels)

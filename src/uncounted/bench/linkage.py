@@ -127,3 +127,28 @@ def simulated(population: int, seed: int = 2015) -> dict[str, Any]:
     recall = blocking_recall(records, sim.truth.astype(str))
     return {"dataset": f"simulated population {population:,}", "records": len(records),
             "seconds": round(seconds, 1), "blocking_recall": recall, **quality.as_dict()}
+
+
+def reviewed(population: int, size: int, seed: int = 2015) -> dict[str, Any]:
+    """What one round of review is worth on simulated lists: a reviewer who is always right (the simulated
+    truth) labels the `size` pairs `uncounted review export` would draw; the lists are then linked again with
+    the labels binding only, and binding and re-estimating the model."""
+    from uncounted.link.review import review_sample
+    from uncounted.simulate import simulate
+
+    sim = simulate(seed=seed, population=population)
+    records = pd.concat(sim.lists.values(), ignore_index=True)
+    truth = sim.truth.astype(str)
+    first = link_records(records, seed=1)
+    sample = review_sample(first.pairs, records, size=size, seed=1)
+    person = truth.set_index(["source", "record_id"])["person_id"]
+    same = (person.reindex(list(zip(sample["source_l"], sample["record_id_l"], strict=True))).to_numpy()
+            == person.reindex(list(zip(sample["source_r"], sample["record_id_r"], strict=True))).to_numpy())
+    labels = sample.assign(label=["match" if s else "non-match" for s in same])
+    runs = {"no labels": first}
+    for name, learn in (("labels bind", False), ("labels bind and train", True)):
+        runs[name] = link_records(records, seed=1, labels=labels, learn_from_labels=learn)
+    return {"dataset": f"simulated population {population:,}", "records": len(records),
+            "labelled_pairs": len(labels), "labelled_matches": int(same.sum()),
+            "runs": {name: {**linkage_quality(run.entities, truth).as_dict(),
+                            "training_notes": run.diagnostics["training_notes"]} for name, run in runs.items()}}

@@ -63,10 +63,7 @@ def estimate_command(
         "max_missing": max_missing, "log_prior": _prior(prior), "K": k, "burnin": burnin, "samples": samples,
         "thin": thin, "chains": chains, "seed": seed,
     }
-    if strata_columns:
-        result = estimate_strata(tables, method, **options)
-    else:
-        result = estimate(tables[""], method, **options)
+    result = estimate_strata(tables, method, **options) if strata_columns else estimate(tables[""], method, **options)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

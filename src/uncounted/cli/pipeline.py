@@ -104,6 +104,8 @@ def link(
     d = linkage.diagnostics
     console.print(f"{d['n_records']:,} records → {d['n_entities']:,} people ({d['mode']}); "
                   f"{d['n_links']:,} links; {d['clusters_split_by_guard_rails']} clusters split", highlight=False)
+    for note in d["training_notes"]:
+        console.print(f"training: {note}", highlight=False)
 
 
 def export(
@@ -184,6 +186,9 @@ def bench_linkage(
     populations: str = typer.Option("17700", "--populations",
                                     help="Comma-separated simulated population sizes to link."),
     febrl: bool = typer.Option(True, "--febrl/--no-febrl", help="Also run FEBRL4 (link) and FEBRL3 (dedupe)."),
+    review: int = typer.Option(0, "--review", min=0,
+                               help="Also simulate a review round of this many pairs on each population "
+                                    "(labels from the simulated truth) and link again with them."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Linkage quality (pairwise and B-cubed F1, blocking recall) and time on FEBRL and simulated lists."""
@@ -196,10 +201,12 @@ def bench_linkage(
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     results = [bench.febrl("febrl4"), bench.febrl("febrl3")] if febrl else []
-    results += [bench.simulated(int(p)) for p in populations.split(",") if p.strip()]
+    sizes = [int(p) for p in populations.split(",") if p.strip()]
+    results += [bench.simulated(p) for p in sizes]
+    reviews = [bench.reviewed(p, review) for p in sizes] if review else []
     machine = {"python": platform.python_version(), "cores": os.cpu_count(), "machine": platform.machine()}
     if as_json:
-        console.print_json(json.dumps({"machine": machine, "results": results}))
+        console.print_json(json.dumps({"machine": machine, "results": results, "review": reviews}))
         return
     table = Table("data", "records", "seconds", "pairwise F1", "B-cubed F1", "blocking recall", "people found/true")
     for r in results:
@@ -208,6 +215,14 @@ def bench_linkage(
                       f"{r['bcubed_f1']:.4f}", "" if recall is None else f"{recall:.4f}",
                       f"{r['n_entities']:,}/{r['n_true_people']:,}")
     console.print(table)
+    if reviews:
+        table = Table("data", "labels (matches)", "linked with", "pairwise F1", "B-cubed F1", "people found/true")
+        for r in reviews:
+            for name, run in r["runs"].items():
+                table.add_row(r["dataset"], f"{r['labelled_pairs']} ({r['labelled_matches']})", name,
+                              f"{run['pairwise_f1']:.4f}", f"{run['bcubed_f1']:.4f}",
+                              f"{run['n_entities']:,}/{run['n_true_people']:,}")
+        console.print(table)
     console.print(f"machine: {machine}", highlight=False)
 
 

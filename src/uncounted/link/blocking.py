@@ -108,7 +108,7 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, table: str, blocking: Blocki
                              f"JOIN {ROWS} y ON {on} AND x.rid <> y.rid")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {PAIRS} AS SELECT a, b, min(match_key) AS match_key, "
                 f"row_number() OVER () - 1 AS n FROM ({' UNION ALL '.join(found)}) GROUP BY a, b")
-    return int(con.execute(f"SELECT count(*) FROM {PAIRS}").fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {PAIRS}").fetchall()[0][0])
 
 
 def scoring_chunks(con: duckdb.DuckDBPyConnection, max_pairs: int, *, with_source: bool = True) -> Iterator[str]:
@@ -116,7 +116,7 @@ def scoring_chunks(con: duckdb.DuckDBPyConnection, max_pairs: int, *, with_sourc
     in pieces of at most `max_pairs`, so that scoring a million records never holds every pair's text keys at
     once. Splink's key is the source and the id, or the id alone when it deduplicates one list
     (`with_source=False`)."""
-    total = con.execute(f"SELECT count(*) FROM {PAIRS}").fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {PAIRS}").fetchall()[0][0]
     prefix = f"{{side}}.source_dataset || '{SPLINK_KEY_SEPARATOR}' || " if with_source else ""
     left, right = prefix.format(side="l"), prefix.format(side="r")
     for start in range(0, total, max_pairs):

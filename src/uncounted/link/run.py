@@ -23,6 +23,8 @@ from uncounted.link.blocking import Blocking, candidate_pairs, drop_tables, scor
 from uncounted.link.cluster import ClusterRules, cluster
 from uncounted.link.features import linkage_table
 from uncounted.link.settings import BLOCKING, DETERMINISTIC_RULES, TRAINING_BLOCKS, splink_settings
+from uncounted.link.supervised import LabelTraining, retrain_m, score_for_training
+from uncounted.link.supervised import describe as describe_label_training
 from uncounted.records import NAME_FIELDS
 
 #: Pairs scored below this are not kept: they are neither links nor worth a reviewer's time.
@@ -56,16 +58,18 @@ class Linkage:
 
 def link_records(records: pd.DataFrame, *, threshold: float = 0.5, seed: int = 1,
                  backend: str = "duckdb", rules: ClusterRules | None = None,
-                 labels: pd.DataFrame | None = None) -> Linkage:
+                 labels: pd.DataFrame | None = None, learn_from_labels: bool = True) -> Linkage:
     """Link canonical records (all lists together) into people.
 
     `records` needs `source`, `record_id` and the canonical name columns. A single list is deduplicated only,
     and the diagnostics say so. `labels` (pair keys and `label`, one verdict per pair) are reviewers'
-    decisions, and they bind: a match is linked and a non-match kept apart, whatever the model scores.
+    decisions, and they bind: a match is linked and a non-match kept apart, whatever the model scores. With
+    `learn_from_labels` they also re-estimate the model's m probabilities (`uncounted.link.supervised`).
     """
     _check(records)
     return link_table(linkage_table(records), splink_settings(), BLOCKING, train=train_unsupervised,
-                      rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend, labels=labels)
+                      rules=rules or ClusterRules(threshold=threshold), seed=seed, backend=backend, labels=labels,
+                      learn_from_labels=learn_from_labels)
 
 
 #: A training procedure: given a way to build a Splink linker over the training records from settings, the
@@ -75,19 +79,20 @@ Trainer = Callable[[Callable[[dict[str, Any]], Any], dict[str, Any], int], tuple
 
 def link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blocking, *,
                train: Trainer, rules: ClusterRules, seed: int = 1,
-               backend: str = "duckdb", labels: pd.DataFrame | None = None) -> Linkage:
+               backend: str = "duckdb", labels: pd.DataFrame | None = None,
+               learn_from_labels: bool = False) -> Linkage:
     """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings
     and blocking. The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own."""
     # DuckDB spills to disk past its memory limit, by default into ./.tmp beside wherever the command runs.
     # Spilled pages hold name keys: they go to a private folder (mode 0700), removed when the run ends.
     with tempfile.TemporaryDirectory(prefix="uncounted-linkage-") as scratch:
         return _link_table(table, settings, blocking, train=train, rules=rules, seed=seed, backend=backend,
-                           labels=labels, scratch=scratch)
+                           labels=labels, learn_from_labels=learn_from_labels, scratch=scratch)
 
 
 def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blocking, *,
                 train: Trainer, rules: ClusterRules, seed: int, backend: str,
-                labels: pd.DataFrame | None, scratch: str) -> Linkage:
+                labels: pd.DataFrame | None, learn_from_labels: bool, scratch: str) -> Linkage:
     sources = sorted(table["source_dataset"].unique())
     settings = {**settings, "link_type": "link_and_dedupe" if len(sources) > 1 else "dedupe_only"}
     # Training always runs on DuckDB, over at most MAX_TRAINING_RECORDS: one model whatever the backend, so
@@ -100,6 +105,12 @@ def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blockin
     model, training_notes = train(lambda trained: _linker(inputs, trained), settings, seed)
     if len(sample) < len(table):
         training_notes.append(f"trained on {len(sample):,} of {len(table):,} records, drawn by a hash of their ids")
+    decided = None if labels is None else _decided_on_present_records(labels, table)
+    label_training = None
+    if learn_from_labels and decided is not None and len(decided):
+        label_training = _train_with_labels(model, table, sample, inputs, sources, decided, blocking, db_api, con)
+        model = label_training.model
+        training_notes.append(describe_label_training(label_training))
     clock.lap("training")
     if len(sample) < len(table) or backend != "duckdb":
         con.close()
@@ -112,8 +123,8 @@ def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blockin
         con.close()
     pairs = _pairs(predictions, single_source=sources[0] if len(sources) == 1 else None)
     apart = None
-    if labels is not None and len(labels):
-        pairs, apart = _apply_labels(pairs, labels)
+    if decided is not None and len(decided):
+        pairs, apart = _apply_labels(pairs, decided)
     keys = pd.DataFrame({"source": table["source_dataset"].astype(str), "record_id": table["unique_id"].astype(str)})
     entities, splits = cluster(keys, pairs, rules, given=table.get("given_key"), apart=apart)
     clock.lap("clustering")
@@ -127,14 +138,17 @@ def _link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blockin
         "n_links": int((pairs["match_probability"] >= rules.threshold).sum()),
         "clusters_split_by_guard_rails": splits,
         "mode": "link and dedupe" if len(sources) > 1 else "dedupe only (a single list)",
-        "reviewed_pairs_applied": 0 if labels is None else int(labels["label"].isin(["match", "non-match"]).sum()),
+        "reviewed_pairs_applied": 0 if decided is None else len(decided),
         "training_notes": training_notes,
+        "label_training": None if label_training is None else {
+            "bins": label_training.bins.to_dict("records"),
+            "largest_changes": label_training.changes.head(10).to_dict("records")},
         "seconds": clock.laps,
     }
     run_settings = {"backend": backend, "seed": seed, "threshold": rules.threshold,
                     "max_training_records": MAX_TRAINING_RECORDS, "blocking": blocking.as_dict(),
                     "max_cluster_size": rules.max_size, "min_cluster_density": rules.min_density,
-                    "one_record_per_source": rules.one_record_per_source}
+                    "one_record_per_source": rules.one_record_per_source, "learn_from_labels": learn_from_labels}
     return Linkage(entities, pairs, run_settings, model, diagnostics)
 
 
@@ -187,12 +201,12 @@ def _database(backend: str, scratch: str) -> tuple[Any, Any]:
     raise BadInput(f"unknown linkage backend '{backend}'; choose duckdb or spark")
 
 
-def _register(table: pd.DataFrame, sources: list[str], db_api: Any) -> list[Any]:
-    """Register each list's records with Splink's database, once per database."""
+def _register(table: pd.DataFrame, sources: list[str], db_api: Any, name: str = "list") -> list[Any]:
+    """Register each list's records with Splink's database, once per database and `name`."""
     # Splink names tables after their display name: keep it a plain identifier whatever the source is called;
     # the source itself travels in the `source_dataset` column.
     return [db_api.register(table[table["source_dataset"] == source].reset_index(drop=True),
-                            dataset_display_name=f"list_{i}") for i, source in enumerate(sources)
+                            dataset_display_name=f"{name}_{i}") for i, source in enumerate(sources)
             if (table["source_dataset"] == source).any()]
 
 
@@ -312,10 +326,45 @@ def with_m_floor(model: dict[str, Any], floor: float) -> dict[str, Any]:
 PAIR_KEYS = ["source_l", "record_id_l", "source_r", "record_id_r"]
 
 
-def _apply_labels(pairs: pd.DataFrame, labels: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Reviewed matches become certain links (added if the model never proposed them); reviewed non-matches
-    leave the pairs and come back as pairs to keep apart. Unsure labels change nothing."""
+def _decided_on_present_records(labels: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The match and non-match verdicts on pairs whose two records are in this run's input (a list re-imported
+    or deleted since the review leaves verdicts on records that no longer exist; they decide nothing now)."""
     decided = labels[labels["label"].isin(["match", "non-match"])][[*PAIR_KEYS, "label"]].astype(str)
+    present = set(_record_keys(table["source_dataset"], table["unique_id"]))
+    return decided[_record_keys(decided["source_l"], decided["record_id_l"]).isin(present)
+                   & _record_keys(decided["source_r"], decided["record_id_r"]).isin(present)]
+
+
+def _record_keys(sources: pd.Series, ids: pd.Series) -> pd.Series:
+    return sources.astype(str) + "\x1f" + ids.astype(str)
+
+
+def _train_with_labels(model: dict[str, Any], table: pd.DataFrame, sample: pd.DataFrame, inputs: list[Any],
+                       sources: list[str], decided: pd.DataFrame, blocking: Blocking, db_api: Any,
+                       con: Any) -> LabelTraining:
+    """Re-estimate m with reviewers' verdicts (`uncounted.link.supervised`), on the training connection: every
+    candidate pair of the training sample (registered as `inputs`) and every decided pair (records of theirs
+    outside the sample are registered with it)."""
+    wanted = set(_record_keys(decided["source_l"], decided["record_id_l"])) | set(
+        _record_keys(decided["source_r"], decided["record_id_r"]))
+    sampled = set(_record_keys(sample["source_dataset"], sample["unique_id"]))
+    extra = table[_record_keys(table["source_dataset"], table["unique_id"]).isin(wanted - sampled).to_numpy()]
+    if len(extra):
+        inputs = _register(pd.concat([sample, extra], ignore_index=True), sources, db_api, name="with_labelled")
+    linker = _linker(inputs, {key: value for key, value in model.items() if key != "sql_dialect"})
+    con.register("__uncounted_training_input", sample)
+    candidate_pairs(con, "__uncounted_training_input", blocking)
+    candidates, labelled = score_for_training(
+        linker, db_api, con, decided.assign(verdict=(decided["label"] == "match").astype(int)), model,
+        with_source=len(sources) > 1, chunk_size=PAIRS_PER_SCORING_CHUNK)
+    drop_tables(con)
+    con.unregister("__uncounted_training_input")
+    return retrain_m(model, candidates, labelled, m_floor=M_FLOOR, coverage=(len(sample) / len(table)) ** 2)
+
+
+def _apply_labels(pairs: pd.DataFrame, decided: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reviewed matches become certain links (added if the model never proposed them); reviewed non-matches
+    leave the pairs and come back as pairs to keep apart."""
     both_ways = pd.concat([decided, decided.rename(columns={"source_l": "source_r", "record_id_l": "record_id_r",
                                                             "source_r": "source_l", "record_id_r": "record_id_l"})])
     verdict = pairs.merge(both_ways, on=PAIR_KEYS, how="left")["label"].to_numpy()

@@ -38,7 +38,8 @@ class CaptureTable:
         rows, counts = [], []
         for pattern, count in pattern_counts.items():
             if len(pattern) != len(lists) or set(pattern) - {"0", "1"}:
-                raise BadInput(f"capture pattern '{pattern}' does not have one 0/1 digit for each of {len(lists)} lists")
+                raise BadInput(f"capture pattern '{pattern}' does not have one 0/1 digit for each of "
+                               f"{len(lists)} lists")
             rows.append([int(c) for c in pattern])
             counts.append(count)
         return cls.build(lists, np.array(rows, dtype=np.int64).reshape(-1, len(lists)), counts, name=name)
