@@ -77,6 +77,28 @@ def test_upload_preview_fix_mapping_and_import(fresh_ws: Path) -> None:
     assert any(e["action"] == "web.list.import" and e["actor"] == "analyst" for e in audit.entries(ws))
 
 
+def test_a_second_file_under_a_list_name_is_refused_unless_appended(fresh_ws: Path) -> None:
+    form = {"source": "network", "col_0": "full_name", "col_1": "sex", "col_2": "record_id", "col_3": "age",
+            "quarantine": "on", "action": "import"}
+    batches = [LIST, "اسم,sex,record_id,age\nسمير خالد,male,r4,41\n".encode()]
+    with TestClient(create_app(fresh_ws)) as client:
+        sign_in(client, "analyst")
+        pages = []
+        for name, content in zip(("batch1.csv", "batch2.csv"), batches, strict=True):
+            token = csrf_of(client.get("/lists").text)
+            url = client.post("/lists/upload", data={"csrf_token": token}, files={"file": (name, content)},
+                              follow_redirects=False).headers["location"]
+            pages.append((url, post(client, url, form, page=url)))
+        (_, first), (url, second) = pages
+        assert first.status_code == 303 and second.status_code == 400
+        refused = second.text.replace("&#39;", "'")
+        assert "source 'network' already holds 2 records from batch1.csv" in refused
+        assert 'name="append"' in refused and "Add these rows to the list of this name" in refused
+        assert len(load_records(Workspace.open(fresh_ws))) == 2  # nothing of the second file was written
+        assert post(client, url, {**form, "append": "on"}, page=url).status_code == 303
+    assert sorted(load_records(Workspace.open(fresh_ws))["record_id"]) == ["r1", "r3", "r4"]
+
+
 def test_strict_import_refuses_the_file_with_the_row(fresh_ws: Path) -> None:
     with TestClient(create_app(fresh_ws)) as client:
         sign_in(client, "analyst")

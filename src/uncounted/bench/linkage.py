@@ -125,8 +125,12 @@ def simulated(population: int, seed: int = 2015) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     quality = linkage_quality(linkage.entities, sim.truth.astype(str))
     recall = blocking_recall(records, sim.truth.astype(str))
-    return {"dataset": f"simulated population {population:,}", "records": len(records),
+    return {"dataset": f"simulated population {population:,}" + _seed_note(seed), "records": len(records),
             "seconds": round(seconds, 1), "blocking_recall": recall, **quality.as_dict()}
+
+
+def _seed_note(seed: int) -> str:
+    return "" if seed == 2015 else f" (seed {seed})"
 
 
 def reviewed(population: int, size: int, seed: int = 2015) -> dict[str, Any]:
@@ -148,7 +152,7 @@ def reviewed(population: int, size: int, seed: int = 2015) -> dict[str, Any]:
     runs = {"no labels": first}
     for name, learn in (("labels bind", False), ("labels bind and train", True)):
         runs[name] = link_records(records, seed=1, labels=labels, learn_from_labels=learn)
-    return {"dataset": f"simulated population {population:,}", "records": len(records),
+    return {"dataset": f"simulated population {population:,}" + _seed_note(seed), "records": len(records),
             "labelled_pairs": len(labels), "labelled_matches": int(same.sum()),
             "runs": {name: {**linkage_quality(run.entities, truth).as_dict(),
                             "training_notes": run.diagnostics["training_notes"]} for name, run in runs.items()}}

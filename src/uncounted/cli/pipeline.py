@@ -185,6 +185,7 @@ def report(
 def bench_linkage(
     populations: str = typer.Option("17700", "--populations",
                                     help="Comma-separated simulated population sizes to link."),
+    seeds: str = typer.Option("2015", "--seeds", help="Comma-separated seeds of the simulations."),
     febrl: bool = typer.Option(True, "--febrl/--no-febrl", help="Also run FEBRL4 (link) and FEBRL3 (dedupe)."),
     review: int = typer.Option(0, "--review", min=0,
                                help="Also simulate a review round of this many pairs on each population "
@@ -201,9 +202,9 @@ def bench_linkage(
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     results = [bench.febrl("febrl4"), bench.febrl("febrl3")] if febrl else []
-    sizes = [int(p) for p in populations.split(",") if p.strip()]
-    results += [bench.simulated(p) for p in sizes]
-    reviews = [bench.reviewed(p, review) for p in sizes] if review else []
+    runs = [(int(p), int(s)) for p in populations.split(",") if p.strip() for s in seeds.split(",") if s.strip()]
+    results += [bench.simulated(p, seed=s) for p, s in runs]
+    reviews = [bench.reviewed(p, review, seed=s) for p, s in runs] if review else []
     machine = {"python": platform.python_version(), "cores": os.cpu_count(), "machine": platform.machine()}
     if as_json:
         console.print_json(json.dumps({"machine": machine, "results": results, "review": reviews}))

@@ -233,7 +233,7 @@ def _source_taken(connection, stored: dict[str, set[str]], file: str) -> BadInpu
         select(Import.__table__.c.file_name).join(records, records.c.import_id == Import.__table__.c.id)
         .where(records.c.source == name).limit(1)).scalar()
     return BadInput(f"source '{name}' already holds {len(stored[name]):,} records from {earlier}; give this list "
-                    "its own --source name, or pass --append if it is more of the same list", file=file)
+                    "a name of its own, or append it (--append) if it is more of the same list", file=file)
 
 
 def _stored_ids(connection, sources: list[str]) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]

@@ -63,6 +63,9 @@ TEMPLATES: tuple[str, ...] = (
     N_("date '%(value)s' is outside %(first)s–%(last)s"),
     N_("record_id '%(id)s' appears again (first at row %(row)s)"),
     N_("record_id '%(id)s' of source '%(source)s' is already in the store"),
+    N_(
+        "source '%(source)s' already holds %(count)s records from %(file)s; give this list a name of its own, or append it (--append) if it is more of the same list"
+    ),
     N_("'%(value)s' is not a date (expected 2013, 2013-05, 2013-05-17 or 2013-05/2013-07)"),
     N_("'%(value)s' has year 0"),
     N_("'%(value)s' has month %(month)s, which does not exist"),

@@ -82,6 +82,8 @@ def _mapping_page(
     raw: pd.DataFrame,
     error: str = "",
     status: int = 200,
+    *,
+    append: bool = False,
 ) -> Response:
     preview: list[dict[str, Any]] = []
     columns: list[str] = []
@@ -102,6 +104,7 @@ def _mapping_page(
             "fields": CANONICAL_FIELDS,
             "source": source,
             "quarantine": quarantine,
+            "append": append,
             "preview": preview,
             "columns": columns,
             "error": error,
@@ -132,16 +135,18 @@ async def mapping_submit(
     source: str = Form(..., max_length=200),
     action: str = Form("preview", pattern="^(preview|import)$"),
     quarantine: str = Form(""),
+    append: str = Form(""),
     who: Actor = ACTOR["records.write"],
 ) -> Response:
     # The form's columns (col_0, col_1, …) depend on the file, so they are read from the parsed form; reading
     # the file and importing it run in a worker thread, never on the event loop.
     form = await request.form()
-    return await run_in_threadpool(_submit, request, token, source, action, quarantine == "on", who, form)
+    return await run_in_threadpool(_submit, request, token, source, action, quarantine == "on", append == "on",
+                                   who, form)
 
 
 def _submit(
-    request: Request, token: str, source: str, action: str, keep: bool, who: Actor, form: Any
+    request: Request, token: str, source: str, action: str, keep: bool, append: bool, who: Actor, form: Any
 ) -> Response:
     web = state(request)
     staged = web.uploads.get(token, who.name)
@@ -165,17 +170,19 @@ def _submit(
             raw,
             f"several columns are mapped onto {', '.join(twice)}",
             400,
+            append=append,
         )
     if action == "preview":
-        return _mapping_page(request, staged, headers, chosen, source, keep, raw)
+        return _mapping_page(request, staged, headers, chosen, source, keep, raw, append=append)
     mapping_path = staged.path.parent / "mapping.toml"
     mapping_path.write_text(tomli_w.dumps({"columns": _rules(headers, chosen).columns}), encoding="utf-8")
     try:
         result = ingest_file(
-            web.ws, staged.path, source=source.strip() or None, mapping=mapping_path, quarantine=keep
+            web.ws, staged.path, source=source.strip() or None, mapping=mapping_path, quarantine=keep, append=append
         )
     except BadInput as exc:
-        return _mapping_page(request, staged, headers, chosen, source, keep, raw, explain(request, exc), 400)
+        return _mapping_page(request, staged, headers, chosen, source, keep, raw, explain(request, exc), 400,
+                             append=append)
     with web.ws.session() as session:
         audit.record(
             session,
