@@ -79,3 +79,35 @@ def test_reviewers_verdicts_bind_the_linkage():
     probability = {(r.record_id_l, r.record_id_r): r.match_probability for r in kept.itertuples()}
     assert probability == {("1", "1"): 1.0, ("3", "9"): 1.0}  # labelled the other way round still counts
     assert apart[["record_id_l", "record_id_r"]].values.tolist() == [["2", "2"]]
+
+
+def test_spread_draws_below_and_above_the_band_and_all_weights_add_up_to_every_pair():
+    rng = np.random.default_rng(5)
+    pairs = _pairs(400, rng)
+    sample = review_sample(pairs, _records(400), low=0.2, high=0.98, size=40, seed=1, spread=20)
+    scores = sample["match_probability"]
+    below, above = pairs["match_probability"] < 0.2, pairs["match_probability"] >= 0.98
+    assert (scores < 0.2).sum() >= 1 and (scores >= 0.98).sum() >= 1
+    assert sample.loc[scores < 0.2, "sample_weight"].sum() == pytest.approx(below.sum())
+    assert sample.loc[scores >= 0.98, "sample_weight"].sum() == pytest.approx(above.sum())
+    assert sample["sample_weight"].sum() == pytest.approx(len(pairs))
+    band_only = review_sample(pairs, _records(400), low=0.2, high=0.98, size=40, seed=1)
+    assert band_only["match_probability"].between(0.2, 0.98, inclusive="left").all()  # the same band draw
+    assert set(band_only["record_id_l"]) <= set(sample["record_id_l"])
+
+
+def test_with_the_runs_pairs_each_label_stands_for_its_bin():
+    # 10 pairs scored 0.6 and 100 scored 0.99; reviewers labelled two of the first (one match) and one of the
+    # second (a non-match). Each stands for its bin's pairs over its bin's labels, whatever its export weight.
+    pairs = pd.DataFrame({"match_probability": [0.6] * 10 + [0.99] * 100})
+    labels = pd.DataFrame({
+        "source_l": ["a"] * 3, "record_id_l": list("123"), "source_r": ["b"] * 3, "record_id_r": list("123"),
+        "label": ["match", "non-match", "non-match"], "reviewer": "r", "reason": "",
+        "match_probability": [0.6, 0.6, 0.99], "sample_weight": [1000.0, 1.0, 1.0]})
+    quality = label_quality(labels, threshold=0.5, pairs=pairs)
+    assert quality["precision"] == pytest.approx(5 / (5 + 5 + 100))
+    assert quality["recall"] == pytest.approx(1.0)
+    assert quality["covers"] == "0.5–0.8, 0.98–1"
+    # A second review round of the same bin does not make it count twice against the other bin.
+    again = pd.concat([labels, labels.iloc[:2].assign(record_id_l=["4", "5"], record_id_r=["4", "5"])])
+    assert label_quality(again, threshold=0.5, pairs=pairs)["precision"] == pytest.approx(5 / 110)

@@ -18,6 +18,9 @@ def export_pairs(
     low: float = typer.Option(0.2, "--low", min=0.0, max=1.0, help="Lower edge of the uncertain band."),
     high: float = typer.Option(0.98, "--high", min=0.0, max=1.0, help="Upper edge of the uncertain band."),
     seed: int = typer.Option(1, "--seed", help="Seed of the sample."),
+    spread: int = typer.Option(0, "--spread", min=0,
+                               help="Also draw this many pairs scored below and above the band, so that the labels "
+                                    "estimate precision and recall over every score, not the band alone."),
     workspace: Path = WorkspaceOption,
 ) -> None:
     """Write a stratified sample of uncertain pairs, the two records side by side, with label columns."""
@@ -27,7 +30,8 @@ def export_pairs(
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    sample = review_sample(load_linkage(ws.path).pairs, load_records(ws), low=low, high=high, size=size, seed=seed)
+    sample = review_sample(load_linkage(ws.path).pairs, load_records(ws), low=low, high=high, size=size, seed=seed,
+                           spread=spread)
     write_review_file(sample, out)
     console.print(f"wrote {len(sample)} pairs to {out}; fill 'label' with match, non-match or unsure",
                   highlight=False)
@@ -55,14 +59,16 @@ def import_labels(
 
 @review_app.command("summary")
 def summary(workspace: Path = WorkspaceOption) -> None:
-    """Estimated precision and recall of the links in the reviewed band, from the labels so far."""
+    """Estimated precision and recall of the links among the scores reviewed, from the labels so far."""
     from uncounted.link.io import load_linkage
     from uncounted.link.review import label_quality, load_labels
     from uncounted.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    quality = label_quality(load_labels(ws), float(load_linkage(ws.path).settings["threshold"]))
-    console.print(f"{quality['labelled_pairs']} labelled pairs in the band", highlight=False)
+    linkage = load_linkage(ws.path)
+    quality = label_quality(load_labels(ws), float(linkage.settings["threshold"]), linkage.pairs)
+    console.print(f"{quality['labelled_pairs']} labelled pairs, covering match probabilities {quality['covers']}",
+                  highlight=False)
     for name in ("precision", "recall"):
         value = quality[name]
         text = "not enough labels" if value is None else \

@@ -2,8 +2,10 @@
 
 The model is least sure in a band of match probabilities; a sample of that band, stratified by the two lists
 and the governorate (so every pair of lists and every region gets eyes on it) and by probability, goes to
-reviewers side by side. Each sampled pair carries the number of band pairs it stands for, so labels give
-weighted estimates of precision and recall (Horvitz & Thompson 1952), not just a count of mistakes seen.
+reviewers side by side, with, on request, a smaller draw from the pairs scored below and above the band (the
+links nobody would otherwise check, and the pairs left apart). Each sampled pair carries the number of pairs it
+stands for, so labels give weighted estimates of precision and recall (Horvitz & Thompson 1952), not just a
+count of mistakes seen.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from uncounted.errors import BadInput
+from uncounted.link.supervised import bin_range, probability_bin
 from uncounted.places import governorate_code
 from uncounted.store import audit
 from uncounted.store.review import ReviewLabel
@@ -33,11 +36,40 @@ LABEL_ALIASES = {"match": "match", "m": "match", "yes": "match", "y": "match", "
 
 
 def review_sample(pairs: pd.DataFrame, records: pd.DataFrame, *, low: float = 0.2, high: float = 0.98,
-                  size: int = 200, seed: int = 1) -> pd.DataFrame:
-    """A stratified sample of the pairs scored in [low, high), with both records side by side."""
-    band = pairs[(pairs["match_probability"] >= low) & (pairs["match_probability"] < high)].copy()
+                  size: int = 200, seed: int = 1, spread: int = 0) -> pd.DataFrame:
+    """A stratified sample of the pairs scored in [low, high), and `spread` more drawn from the pairs scored
+    below and above it (in proportion, at least one from each side that has pairs), with both records side by
+    side."""
+    rng = np.random.default_rng(seed)
+    in_band = (pairs["match_probability"] >= low) & (pairs["match_probability"] < high)
+    outside = pairs[~in_band]
+    sides = [outside[outside["match_probability"] < low], outside[outside["match_probability"] >= high]]
+    drawn = [_band_sample(pairs[in_band].copy(), records, low, high, size, rng)]
+    if spread:
+        drawn += [_simple_sample(side, take, rng) for side, take in
+                  zip(sides, _allocate([len(side) for side in sides], spread), strict=True) if take]
+    sample = pd.concat(drawn).sort_values("match_probability", kind="stable") if len(drawn) > 1 else drawn[0]
+    return _side_by_side(sample, records)
+
+
+def _allocate(sizes: list[int], total: int) -> list[int]:
+    """`total` draws shared in proportion to `sizes`, at least one for every non-empty stratum, none beyond it."""
+    counts = np.array(sizes, dtype=float)
+    if counts.sum() == 0:
+        return [0] * len(sizes)
+    quota = np.maximum(np.floor(counts * total / counts.sum()), (counts > 0).astype(float))
+    return [int(q) for q in np.minimum(quota, counts)]
+
+
+def _simple_sample(members: pd.DataFrame, take: int, rng: np.random.Generator) -> pd.DataFrame:
+    picked = members.iloc[rng.choice(len(members), size=take, replace=False)]
+    return picked.assign(sample_weight=len(members) / take)
+
+
+def _band_sample(band: pd.DataFrame, records: pd.DataFrame, low: float, high: float, size: int,
+                 rng: np.random.Generator) -> pd.DataFrame:
     if band.empty:
-        return _side_by_side(band.assign(sample_weight=[]), records)
+        return band.assign(sample_weight=[])
     keyed = records.set_index(["source", "record_id"])
     governorate = keyed["governorate"].map(governorate_code)
     band["stratum"] = (
@@ -46,17 +78,12 @@ def review_sample(pairs: pd.DataFrame, records: pd.DataFrame, *, low: float = 0.
         + governorate.reindex(list(zip(band["source_l"], band["record_id_l"], strict=True))).fillna("").to_numpy()
         + "|" + pd.cut(band["match_probability"], [low, 0.5, 0.8, high], right=False).astype(str)
     )
-    rng = np.random.default_rng(seed)
     counts = band["stratum"].value_counts()
-    # Proportional allocation, at least one pair from every stratum while the budget lasts.
-    quota = np.maximum(1, np.floor(counts * size / counts.sum())).astype(int).clip(upper=counts)
-    chosen = []
-    for stratum, take in quota.items():
-        members = band[band["stratum"] == stratum]
-        picked = members.iloc[rng.choice(len(members), size=int(take), replace=False)]
-        chosen.append(picked.assign(sample_weight=len(members) / take))
-    sample = pd.concat(chosen).sort_values("match_probability").head(max(size, len(counts)))
-    return _side_by_side(sample.drop(columns="stratum"), records)
+    # Proportional allocation with at least one pair from every stratum, so the sample can exceed `size` by the
+    # number of small strata; cutting it back would leave some strata unsampled and the weights short of the band.
+    chosen = [_simple_sample(band[band["stratum"] == stratum], take, rng)
+              for stratum, take in zip(counts.index, _allocate(counts.tolist(), size), strict=True)]
+    return pd.concat(chosen).sort_values("match_probability", kind="stable").drop(columns="stratum")
 
 
 def _side_by_side(sample: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
@@ -142,22 +169,38 @@ def latest_labels(labels: pd.DataFrame) -> pd.DataFrame:
     return labels.drop_duplicates(list(PAIR_KEYS), keep="last")
 
 
-def label_quality(labels: pd.DataFrame, threshold: float) -> dict[str, float | int | None]:
-    """Weighted precision and recall of the links inside the reviewed band, with 95% Wilson intervals.
+def label_quality(labels: pd.DataFrame, threshold: float,
+                  pairs: pd.DataFrame | None = None) -> dict[str, float | int | str | None]:
+    """Weighted precision and recall of the links among the scores the labels cover, with 95% Wilson intervals.
 
-    Pairs above the band were linked without review and pairs below it left apart; these estimates speak for
-    the band only, which is where the errors are. Unsure labels are left out. The interval uses Kish's
+    The estimates speak only for the scores reviewed pairs were drawn from ("covers"): by default the uncertain
+    band, where the errors are; with `review export --spread`, every score. With `pairs` (the run's scored
+    pairs), each label stands for its bin's pairs divided by its bin's labels (post-stratification on the bins of
+    `uncounted.link.supervised`, by the score the pair had when exported), so several review rounds count once;
+    without them, for its export-time `sample_weight`. Unsure labels are left out. The interval uses Kish's
     effective sample size for the unequal weights.
     """
     decided = latest_labels(labels)
     decided = decided[decided["label"] != "unsure"].dropna(subset=["match_probability"])
     match = (decided["label"] == "match").to_numpy(float)
-    weight = decided["sample_weight"].to_numpy(float)
-    linked = decided["match_probability"].to_numpy(float) >= threshold
-    out: dict[str, float | int | None] = {"labelled_pairs": int(len(decided)), "threshold": threshold}
+    probability = decided["match_probability"].to_numpy(float)
+    bins = probability_bin(probability)
+    weight = decided["sample_weight"].to_numpy(float) if pairs is None else _post_stratified(bins, pairs)
+    linked = probability >= threshold
+    out: dict[str, float | int | str | None] = {"labelled_pairs": int(len(decided)), "threshold": threshold,
+                                                "covers": bin_range(bins)}
     out.update(_weighted_share("precision", match[linked], weight[linked]))
     out.update(_weighted_share("recall", linked[match == 1].astype(float), weight[match == 1]))
     return out
+
+
+def _post_stratified(bins: np.ndarray, pairs: pd.DataFrame) -> np.ndarray:
+    """Each label's weight: the pairs of its bin over the labels of its bin (at least 1: a bin the run no longer
+    fills still holds the labelled pairs themselves)."""
+    population = pd.Series(probability_bin(pairs["match_probability"])).value_counts()
+    labelled = pd.Series(bins).value_counts()
+    return np.maximum(population.reindex(bins).fillna(0).to_numpy(), labelled.reindex(bins).to_numpy()) \
+        / labelled.reindex(bins).to_numpy()
 
 
 def _weighted_share(name: str, hits: np.ndarray, weights: np.ndarray) -> dict[str, float | None]:

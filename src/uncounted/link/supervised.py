@@ -58,6 +58,22 @@ def level_gammas(model: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]],
     return out
 
 
+def probability_bin(probability: Any) -> np.ndarray:
+    """The bin (0 … len(BIN_EDGES) − 2) of each match probability."""
+    return np.searchsorted(BIN_EDGES[1:-1], np.asarray(probability, dtype=float), side="right")
+
+
+def bin_range(bins: Any) -> str:
+    """The scores some bins cover, contiguous runs joined ("0.2–0.98", or "0.01–0.2, 0.5–1.0")."""
+    runs: list[list[int]] = []
+    for b in sorted(set(int(b) for b in bins)):
+        if runs and runs[-1][1] == b - 1:
+            runs[-1][1] = b
+        else:
+            runs.append([b, b])
+    return ", ".join(f"{BIN_EDGES[first]:g}–{BIN_EDGES[last + 1]:g}" for first, last in runs)
+
+
 def bin_sql(column: str = "match_probability") -> str:
     """The post-stratum of a pair, as SQL over Splink's predictions."""
     cases = " ".join(f"WHEN {column} < {high} THEN {i}" for i, high in enumerate(BIN_EDGES[1:-1]))

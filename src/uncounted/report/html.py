@@ -166,7 +166,7 @@ def _linkage_context(data: ReportInput) -> dict[str, Any]:
     linkage = data.linkage
     cluster_sizes = linkage.entities.groupby("entity_id").size()
     scores = linkage.pairs["match_probability"].to_numpy() if len(linkage.pairs) else np.empty(0)
-    review = _review(data.workspace, scores, float(linkage.settings.get("threshold", 0.9)))
+    review = _review(data.workspace, linkage.pairs, float(linkage.settings.get("threshold", 0.9)))
     return {
         "linkage": linkage.diagnostics,
         "linkage_settings": {k: v for k, v in linkage.settings.items() if k not in {"model"}},
@@ -186,12 +186,13 @@ def _linkage_context(data: ReportInput) -> dict[str, Any]:
     }
 
 
-def _review(ws: Workspace | None, scores: np.ndarray, threshold: float) -> dict[str, Any] | None:
+def _review(ws: Workspace | None, pairs: pd.DataFrame, threshold: float) -> dict[str, Any] | None:
     """Review coverage of the band where errors are, and the precision and recall the labels estimate."""
     if ws is None:
         return None
     from uncounted.link.review import label_quality, latest_labels, load_labels
 
+    scores = pairs["match_probability"].to_numpy() if len(pairs) else np.empty(0)
     labels = load_labels(ws)
     low, high = REVIEW_BAND
     in_band = int(((scores >= low) & (scores < high)).sum())
@@ -209,7 +210,7 @@ def _review(ws: Workspace | None, scores: np.ndarray, threshold: float) -> dict[
         labelled=int(len(latest)),
         reviewers=int(latest["reviewer"].nunique()),
         verdicts=latest["label"].value_counts().to_dict(),
-        quality=label_quality(labels, threshold),
+        quality=label_quality(labels, threshold, pairs if len(pairs) else None),
         figure=figures.review_coverage(scores, latest, REVIEW_BAND),
     )
     return out

@@ -26,6 +26,6 @@ class ReviewLabel(Base):
     reviewer: Mapped[str] = mapped_column(String)
     reason: Mapped[str] = mapped_column(Text, default="")
     match_probability: Mapped[float | None] = mapped_column(Float, nullable=True)  # the model's, when exported
-    sample_weight: Mapped[float] = mapped_column(Float, default=1.0)  # pairs in the band this one stands for
+    sample_weight: Mapped[float] = mapped_column(Float, default=1.0)  # pairs of its export stratum it stands for
     labelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     file_sha256: Mapped[str] = mapped_column(String(64), default="")

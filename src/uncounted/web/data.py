@@ -173,9 +173,14 @@ def label_quality(web: WebState) -> dict[str, Any] | None:
     if not version[0]:
         return None
     threshold = float(web.ws.section("link")["threshold"])
-    return _cached(
-        web, "label_quality", (version, threshold), lambda: quality(load_labels(web.ws), threshold)
-    )
+    path = pairs_path(web)
+    run = path.stat().st_mtime_ns if path.is_file() else None
+
+    def build() -> dict[str, Any]:
+        pairs = pd.read_parquet(path, columns=["match_probability"]) if run is not None else None
+        return quality(load_labels(web.ws), threshold, pairs)
+
+    return _cached(web, "label_quality", (version, threshold, run), build)
 
 
 def pairs_path(web: WebState) -> Path:
