@@ -41,3 +41,15 @@ def test_replicates_keep_the_runs_one_record_per_source_rule():
         linkage = Linkage(records.assign(entity_id="E1"), pairs, settings, {})
         people = [e["entity_id"].nunique() for e in threshold_replicates(linkage, records, thresholds=(0.5, 0.7))]
         assert people == ([2, 2] if strict else [1, 1])
+
+
+def test_replicates_cut_given_names_that_cannot_be_one_persons_as_the_run_does():
+    # Brothers: a strong link between Khalid and Mohammad, both sons of Ahmad al-Hasan.
+    records = pd.DataFrame({"source": ["a", "b"], "record_id": ["1", "1"],
+                            "full_name": ["خالد أحمد الحسن", "محمد أحمد الحسن"]})
+    pairs = pd.DataFrame({"source_l": ["a"], "record_id_l": ["1"], "source_r": ["b"], "record_id_r": ["1"],
+                          "match_probability": [0.97], "match_weight": [5.0]})
+    settings = {"threshold": 0.5, "max_cluster_size": 12, "min_cluster_density": 0.4}
+    linkage = Linkage(records[["source", "record_id"]].assign(entity_id=["E1", "E2"]), pairs, settings, {})
+    assert [e["entity_id"].nunique() for e in threshold_replicates(linkage, records, thresholds=(0.5, 0.9))] == [2, 2]
+    assert all(e["entity_id"].nunique() == 2 for e in sampled_replicates(linkage, records, n=5))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from uncounted.link.cluster import ClusterRules, cluster
 from uncounted.link.run import Linkage
+from uncounted.records import NAME_FIELDS
 
 
 def threshold_replicates(linkage: Linkage, records: pd.DataFrame,
@@ -23,13 +24,15 @@ def threshold_replicates(linkage: Linkage, records: pd.DataFrame,
     """Entities (source, record_id, entity_id) re-clustered at each threshold, guard-rails unchanged."""
     rules = _rules(linkage)
     keys = records[["source", "record_id"]].astype(str)
-    return [cluster(keys, linkage.pairs, replace(rules, threshold=t))[0] for t in thresholds]
+    given = _given_keys(records)
+    return [cluster(keys, linkage.pairs, replace(rules, threshold=t), given=given)[0] for t in thresholds]
 
 
 def sampled_replicates(linkage: Linkage, records: pd.DataFrame, n: int = 10, seed: int = 1) -> list[pd.DataFrame]:
     """Entities from links drawn at random, each pair linked with its match probability."""
     rules = _rules(linkage)
     keys = records[["source", "record_id"]].astype(str)
+    given = _given_keys(records)
     rng = np.random.default_rng(seed)
     replicates = []
     for _ in range(n):
@@ -38,8 +41,18 @@ def sampled_replicates(linkage: Linkage, records: pd.DataFrame, n: int = 10, see
         # keeping the original order of strength so the guard-rails still cut the weakest first.
         pairs = linkage.pairs[drawn].assign(
             match_probability=lambda p: rules.threshold + (1 - rules.threshold) * p["match_probability"])
-        replicates.append(cluster(keys, pairs, rules)[0])
+        replicates.append(cluster(keys, pairs, rules, given=given)[0])
     return replicates
+
+
+def _given_keys(records: pd.DataFrame) -> pd.Series | None:
+    """Each record's given-name key, so that a replicate cuts apart names that cannot be one person's as the run
+    did (without it, every replicate would let brothers merge); None for records that carry no names."""
+    if not set(NAME_FIELDS) & set(records.columns):
+        return None
+    from uncounted.names import name_features
+
+    return pd.Series(name_features(records.reset_index(drop=True))["given_key"].to_numpy(), index=records.index)
 
 
 def _rules(linkage: Linkage) -> ClusterRules:
