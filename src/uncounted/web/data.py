@@ -188,7 +188,8 @@ def pairs_path(web: WebState) -> Path:
 
 
 def review_queue(web: WebState, size: int = 200) -> pd.DataFrame | None:
-    """The stratified review sample of the latest linkage (`uncounted.link.review.review_sample`)."""
+    """The stratified review sample of the latest linkage (`uncounted.link.review.review_sample`): the uncertain
+    band, and a tenth as many pairs scored below and above it, so that the labels speak for every score."""
     from uncounted.link.review import review_sample
 
     path = pairs_path(web)
@@ -196,5 +197,6 @@ def review_queue(web: WebState, size: int = 200) -> pd.DataFrame | None:
         return None
     version = (path.stat().st_mtime_ns, records_version(web))
     return _cached(
-        web, "review", version, lambda: review_sample(pd.read_parquet(path), load_records(web.ws), size=size)
+        web, "review", version,
+        lambda: review_sample(pd.read_parquet(path), load_records(web.ws), size=size, spread=size // 10)
     )

@@ -1,7 +1,7 @@
 """Linkage: run it over the workspace, and review uncertain pairs side by side with the keyboard.
 
 The review queue is `uncounted.link.review.review_sample` over the latest run (a stratified sample of the
-uncertain band, each pair weighted by the pairs it stands for); labels go to the store through `store_labels`
+uncertain band and a smaller draw across the other scores, each pair weighted by the pairs it stands for); labels go to the store through `store_labels`
 under the signed-in reviewer's name, so they feed `label_quality` exactly as labels from review files do.
 """
 
