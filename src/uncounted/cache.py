@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from uncounted.files import write_atomically
 
 
 def cache_dir() -> Path:
@@ -43,10 +44,8 @@ def cached_json(name: str, key: str, build: Callable[[], Any]) -> Any:
     value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                         suffix=".tmp") as handle:
-            json.dump(value, handle, ensure_ascii=False)
-        os.replace(handle.name, path)
+        text = json.dumps(value, ensure_ascii=False)
+        write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     except OSError:
         pass
     return value

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from uncounted.errors import BadInput
+from uncounted.files import write_atomically
 from uncounted.store import engines, migrations
 
 SETTINGS_FILE = "uncounted.toml"
@@ -148,10 +149,8 @@ class Workspace:
         return self.path / self.section("store")["path"]
 
     def save_settings(self) -> None:
-        target = self.path / SETTINGS_FILE
-        temporary = target.with_suffix(".toml.tmp")
-        temporary.write_text(tomli_w.dumps(self.settings), encoding="utf-8")
-        temporary.replace(target)  # atomic: a crash never leaves half a settings file
+        text = tomli_w.dumps(self.settings)
+        write_atomically(self.path / SETTINGS_FILE, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
     def section(self, name: str) -> dict[str, Any]:
         """One settings section, falling back to the defaults for keys an older workspace lacks."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from uncounted.errors import BadInput
+from uncounted.files import write_atomically
 from uncounted.link.run import Linkage
 
 LINKAGE_DIR = "linkage"
@@ -23,9 +24,7 @@ def save_linkage(linkage: Linkage, folder: Path) -> None:
     (target / "run.json").write_text(
         json.dumps({"settings": linkage.settings, "diagnostics": linkage.diagnostics}, indent=1, default=str),
         encoding="utf-8")
-    temporary = folder / (ENTITIES_FILE + ".tmp")
-    linkage.entities.to_csv(temporary, index=False)
-    temporary.replace(folder / ENTITIES_FILE)
+    write_atomically(folder / ENTITIES_FILE, lambda temporary: linkage.entities.to_csv(temporary, index=False))
 
 
 def load_linkage(folder: Path) -> Linkage:

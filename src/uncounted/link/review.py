@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from uncounted.errors import BadInput
+from uncounted.files import write_atomically
 from uncounted.link.supervised import bin_range, probability_bin
 from uncounted.places import governorate_code
 from uncounted.store import audit
@@ -103,12 +104,10 @@ def write_review_file(sample: pd.DataFrame, path: str | Path) -> Path:
     """CSV (UTF-8 with BOM, so spreadsheet programs show Arabic) or XLSX, chosen by the file's suffix."""
     target = Path(path)
     if target.suffix.lower() == ".xlsx":
-        sample.to_excel(target, index=False, sheet_name="review")
-    elif target.suffix.lower() == ".csv":
-        sample.to_csv(target, index=False, encoding="utf-8-sig")
-    else:
-        raise BadInput("the review file must end in .csv or .xlsx", file=str(target))
-    return target
+        return write_atomically(target, lambda temporary: sample.to_excel(temporary, index=False, sheet_name="review"))
+    if target.suffix.lower() == ".csv":
+        return write_atomically(target, lambda temporary: sample.to_csv(temporary, index=False, encoding="utf-8-sig"))
+    raise BadInput("the review file must end in .csv or .xlsx", file=str(target))
 
 
 def read_review_file(path: str | Path, reviewer: str | None = None) -> pd.DataFrame:

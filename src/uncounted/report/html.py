@@ -18,6 +18,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 import uncounted
+from uncounted.files import write_atomically
 from uncounted.link import Linkage
 from uncounted.mse import Estimate
 from uncounted.records import NAME_FIELDS
@@ -67,11 +68,8 @@ def render_report(data: ReportInput) -> str:
 
 
 def write_report(data: ReportInput, path: str | Path) -> Path:
-    target = Path(path)
-    temporary = target.with_suffix(".html.tmp")
-    temporary.write_text(render_report(data), encoding="utf-8")
-    temporary.replace(target)
-    return target
+    html = render_report(data)
+    return write_atomically(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
 
 
 def _context(data: ReportInput) -> dict[str, Any]:

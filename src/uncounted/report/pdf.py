@@ -9,13 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from uncounted.files import write_atomically
+
 
 def write_pdf(html: str, path: str | Path) -> Path:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # font-fallback chatter is not the user's concern
-    target = Path(path)
-    temporary = target.with_suffix(".pdf.tmp")
-    HTML(string=html, base_url=None).write_pdf(temporary)
-    temporary.replace(target)
-    return target
+    return write_atomically(path, HTML(string=html, base_url=None).write_pdf)

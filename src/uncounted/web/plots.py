@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from uncounted.files import write_atomically
 from uncounted.mse import Estimate
 from uncounted.web.i18n import DEFAULT, N_, Translate, translator
 
@@ -46,13 +47,8 @@ def save_draws(folder: Path, result: Estimate) -> None:
     if result.draws is None:
         path.unlink(missing_ok=True)
         return
-    temporary = folder / (DRAWS_FILE + ".tmp.npz")
-    np.savez_compressed(
-        temporary,
-        draws=np.asarray(result.draws, dtype=float),
-        tag=np.array(_tag(result.to_json())),
-    )
-    temporary.replace(path)
+    draws, tag = np.asarray(result.draws, dtype=float), np.array(_tag(result.to_json()))
+    write_atomically(path, lambda temporary: np.savez_compressed(temporary, draws=draws, tag=tag))
 
 
 def _tag(estimate: dict[str, Any]) -> str:

@@ -1,8 +1,9 @@
 """Linkage: run it over the workspace, and review uncertain pairs side by side with the keyboard.
 
 The review queue is `uncounted.link.review.review_sample` over the latest run (a stratified sample of the
-uncertain band and a smaller draw across the other scores, each pair weighted by the pairs it stands for); labels go to the store through `store_labels`
-under the signed-in reviewer's name, so they feed `label_quality` exactly as labels from review files do.
+uncertain band and a smaller draw across the other scores, each pair weighted by the pairs it stands for);
+labels go to the store through `store_labels` under the signed-in reviewer's name, so they feed
+`label_quality` exactly as labels from review files do.
 """
 
 from __future__ import annotations
