@@ -31,7 +31,6 @@ import hmac
 import os
 import re
 import secrets
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from uncounted.errors import BadInput, UncountedError
+from uncounted.files import write_atomically
 from uncounted.ingest.fixity import sha256_file
 from uncounted.records import DATE_FIELDS, NAME_FIELDS
 from uncounted.store import audit
@@ -257,21 +257,17 @@ def _publish(ws: Workspace, actor: Actor, kind: str, mode: str, target: Path, ro
     """Write to a temporary file beside `target`, audit, then rename: the file appears whole or not at all,
     and never without its audit entry (a failed rename leaves an entry for a file that did not appear, the
     safe side)."""
-    try:
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    except OSError as exc:
-        raise BadInput(f"cannot write the export here ({exc.strerror})", file=str(target)) from exc
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    results = []
+
+    def write_and_audit(temporary: Path) -> None:
         write(temporary)
-        result = ExportResult(target, rows, mode, sha256_file(temporary))
+        results.append(ExportResult(target, rows, mode, sha256_file(temporary)))
         with ws.session() as session:
             audit.record(session, actor, "export", kind,
-                         {"mode": mode, "file": str(target), "rows": rows, "sha256": result.sha256})
-        temporary.replace(target)
-        return result
+                         {"mode": mode, "file": str(target), "rows": rows, "sha256": results[0].sha256})
+
+    try:
+        write_atomically(target, write_and_audit)
     except OSError as exc:
         raise BadInput(f"cannot write the export ({exc.strerror})", file=str(target)) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
+    return results[0]
