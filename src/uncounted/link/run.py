@@ -248,8 +248,10 @@ def _score(linker: Any, db_api: Any, con: Any, table: pd.DataFrame, blocking: Bl
         if con is not None:
             con.execute(f"CREATE TEMP TABLE __uncounted_chunk_{i} AS {chunk}")
             blocked = db_api.register(f"__uncounted_chunk_{i}")
-        else:
-            blocked = db_api.register(blocking_con.execute(chunk).df(), table_name=f"__uncounted_chunk_{i}")
+        else:  # Spark reads the piece from Parquet in the run's private folder, never through pandas
+            path = os.path.join(scratch, f"pairs_{i}.parquet")
+            blocking_con.execute(f"COPY ({chunk}) TO '{path}' (FORMAT PARQUET)")
+            blocked = db_api.register(db_api.spark.read.parquet(path), table_name=f"__uncounted_chunk_{i}")
         linker.table_management.register_blocked_pairs_for_predict(blocked)
         predictions = linker.inference.predict(threshold_match_probability=KEEP_PAIRS_ABOVE)
         present = {column.unquote().name for column in predictions.columns}
