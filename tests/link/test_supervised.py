@@ -140,3 +140,24 @@ def test_labels_that_decide_nothing_or_name_vanished_records_do_not_train():
     linkage = link_records(records, labels=labels)
     assert linkage.diagnostics["label_training"] is None
     assert not any(note.startswith("m re-estimated") for note in linkage.diagnostics["training_notes"])
+
+
+def test_labels_train_a_run_whose_model_is_trained_on_a_sample_of_the_records(monkeypatch):
+    # Over MAX_TRAINING_RECORDS the model trains on a sample: labelled records outside it are registered with it,
+    # and a label standing for itself weighs the share of pairs the sample holds.
+    from uncounted.link import link_records, run
+    from uncounted.link.review import review_sample
+    from uncounted.simulate import simulate
+
+    sim = simulate(seed=2015, population=1500)
+    records = pd.concat(sim.lists.values(), ignore_index=True)
+    sampled = run.training_sample
+    monkeypatch.setattr(run, "training_sample", lambda table, seed: sampled(table, seed, size=len(table) // 2))
+    first = link_records(records)
+    labels = _truth_labels(review_sample(first.pairs, records, size=80, seed=1, spread=20), sim.truth.astype(str))
+    learned = link_records(records, labels=labels)
+    assert learned.diagnostics["n_training_records"] < len(records)
+    bins = pd.DataFrame(learned.diagnostics["label_training"]["bins"])
+    assert bins["labelled"].sum() == len(labels)
+    # Counted on the sample's candidate pairs only: about a quarter of all, half the records on each side.
+    assert bins["candidate_pairs"].sum() < 0.5 * first.diagnostics["n_candidate_pairs"]
