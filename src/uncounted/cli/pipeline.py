@@ -217,11 +217,12 @@ def bench_linkage(
                       f"{r['n_entities']:,}/{r['n_true_people']:,}")
     console.print(table)
     if reviews:
-        table = Table("data", "labels (matches)", "linked with", "pairwise F1", "B-cubed F1", "people found/true")
+        table = Table("data", "labels (matches)", "linked with", "seconds", "pairwise F1", "B-cubed F1",
+                      "people found/true")
         for r in reviews:
             for name, run in r["runs"].items():
                 table.add_row(r["dataset"], f"{r['labelled_pairs']} ({r['labelled_matches']})", name,
-                              f"{run['pairwise_f1']:.4f}", f"{run['bcubed_f1']:.4f}",
+                              f"{run['seconds']:.1f}", f"{run['pairwise_f1']:.4f}", f"{run['bcubed_f1']:.4f}",
                               f"{run['n_entities']:,}/{run['n_true_people']:,}")
         console.print(table)
     console.print(f"machine: {machine}", highlight=False)
