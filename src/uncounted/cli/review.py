@@ -67,6 +67,9 @@ def summary(workspace: Path = WorkspaceOption) -> None:
     ws = Workspace.open(workspace)
     linkage = load_linkage(ws.path)
     quality = label_quality(load_labels(ws), float(linkage.settings["threshold"]), linkage.pairs)
+    if not quality["labelled_pairs"]:
+        console.print("no pair has been labelled yet; see 'uncounted review export'", highlight=False)
+        return
     console.print(f"{quality['labelled_pairs']} labelled pairs, covering match probabilities {quality['covers']}",
                   highlight=False)
     for name in ("precision", "recall"):

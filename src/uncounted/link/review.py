@@ -42,15 +42,13 @@ def review_sample(pairs: pd.DataFrame, records: pd.DataFrame, *, low: float = 0.
     below and above it (in proportion, at least one from each side that has pairs), with both records side by
     side."""
     rng = np.random.default_rng(seed)
-    in_band = (pairs["match_probability"] >= low) & (pairs["match_probability"] < high)
-    outside = pairs[~in_band]
-    sides = [outside[outside["match_probability"] < low], outside[outside["match_probability"] >= high]]
-    drawn = [_band_sample(pairs[in_band].copy(), records, low, high, size, rng)]
+    score = pairs["match_probability"]
+    drawn = [_band_sample(pairs[(score >= low) & (score < high)].copy(), records, low, high, size, rng)]
     if spread:
+        sides = [pairs[score < low], pairs[score >= high]]
         drawn += [_simple_sample(side, take, rng) for side, take in
                   zip(sides, _allocate([len(side) for side in sides], spread), strict=True) if take]
-    sample = pd.concat(drawn).sort_values("match_probability", kind="stable") if len(drawn) > 1 else drawn[0]
-    return _side_by_side(sample, records)
+    return _side_by_side(pd.concat(drawn).sort_values("match_probability", kind="stable"), records)
 
 
 def _allocate(sizes: list[int], total: int) -> list[int]:

@@ -31,8 +31,6 @@ from uncounted.link.blocking import SPLINK_KEY_SEPARATOR, scoring_chunks
 BIN_EDGES = (0.0, 0.01, 0.2, 0.5, 0.8, 0.98, 1.0)
 #: A bin's labels stand for the whole bin only when there are at least this many of them.
 MIN_LABELS_PER_BIN = 10
-#: Splink's comparison-vector value of a null level ("missing" on either side): no evidence either way.
-NULL_GAMMA = -1
 #: How a labelled pair is marked in the blocked-pairs table Splink scores (its `match_key`, followed by the
 #: label's position), so that it is told apart from the candidate pairs scored with it.
 LABEL_KEY_PREFIX = "label:"
@@ -150,7 +148,8 @@ def score_for_training(linker: Any, db_api: Any, con: Any, labelled_pairs: pd.Da
     `labelled_pairs`: source_l, record_id_l, source_r, record_id_r and verdict; both records must be among the
     linker's inputs, whether or not blocking proposes the pair.
     """
-    gammas = ", ".join(f"gamma_{name}" for name, _, _ in level_gammas(model))
+    columns = [f"gamma_{name}" for name, _, _ in level_gammas(model)]
+    gammas = ", ".join(columns)
     separator = SPLINK_KEY_SEPARATOR
     left, right = (labelled_pairs["source_l"] + separator, labelled_pairs["source_r"] + separator) if with_source \
         else ("", "")
@@ -176,7 +175,6 @@ def score_for_training(linker: Any, db_api: Any, con: Any, labelled_pairs: pd.Da
         predictions.drop_table_from_database_and_remove_from_cache()
         con.execute("DROP TABLE __uncounted_training_chunk")
     con.unregister("__uncounted_labelled_pairs")
-    columns = [f"gamma_{name}" for name, _, _ in level_gammas(model)]
     candidates = pd.concat(sums, ignore_index=True).groupby([*columns, "bin"], as_index=False)[
         ["pairs", "probability_sum"]].sum()
     labelled = pd.concat(scored, ignore_index=True)
