@@ -80,7 +80,7 @@ Trainer = Callable[[Callable[[dict[str, Any]], Any], dict[str, Any], int], tuple
 def link_table(table: pd.DataFrame, settings: dict[str, Any], blocking: Blocking, *,
                train: Trainer, rules: ClusterRules, seed: int = 1,
                backend: str = "duckdb", labels: pd.DataFrame | None = None,
-               learn_from_labels: bool = False) -> Linkage:
+               learn_from_labels: bool = True) -> Linkage:
     """Link any prepared table (`unique_id`, `source_dataset`, compared columns) with the given Splink settings
     and blocking. The canonical path is `link_records`; benchmarks on other data (FEBRL) bring their own."""
     # DuckDB spills to disk past its memory limit, by default into ./.tmp beside wherever the command runs.
