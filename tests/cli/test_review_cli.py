@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from uncounted.simulate import simulate, write_simulation
+from uncounted.simulate import simulate, truth_verdicts, write_simulation
 
 
 def test_review_loop_estimates_every_score_and_trains_the_next_run(tmp_path, run_cli) -> None:
@@ -25,9 +25,7 @@ def test_review_loop_estimates_every_score_and_trains_the_next_run(tmp_path, run
     scores = sample["match_probability"].astype(float)
     assert (scores < 0.2).any() and (scores >= 0.98).any() and scores.between(0.2, 0.98, "left").any()
 
-    person = pd.read_csv(tmp_path / "lists" / "truth.csv", dtype=str).set_index(["source", "record_id"])["person_id"]
-    keys = sample[["source_l", "record_id_l", "source_r", "record_id_r"]].itertuples(index=False)
-    sample["label"] = ["match" if person[(a, b)] == person[(c, d)] else "non-match" for a, b, c, d in keys]
+    sample["label"] = truth_verdicts(sample, pd.read_csv(tmp_path / "lists" / "truth.csv", dtype=str))
     sample.to_csv(review, index=False)
     code, out, _ = run_cli("review", "import", review, "-w", ws, "--reviewer", "tester")
     assert code == 0 and f"stored {len(sample)} labels" in out

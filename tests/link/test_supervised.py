@@ -73,11 +73,9 @@ def test_bins_in_sql_are_the_bins_of_the_edges(probability):
 
 
 def _truth_labels(sample: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """A reviewer who is always right: the simulated truth's verdict on each sampled pair."""
-    person = truth.set_index(["source", "record_id"])["person_id"]
-    same = (person.reindex(list(zip(sample["source_l"], sample["record_id_l"], strict=True))).to_numpy()
-            == person.reindex(list(zip(sample["source_r"], sample["record_id_r"], strict=True))).to_numpy())
-    return sample.assign(label=np.where(same, "match", "non-match"))
+    from uncounted.simulate import truth_verdicts
+
+    return sample.assign(label=truth_verdicts(sample, truth))
 
 
 def _family_m(model: dict) -> dict[str, float]:

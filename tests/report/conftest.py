@@ -16,7 +16,7 @@ from uncounted.mse import CaptureTable
 from uncounted.mse.estimate import estimate
 from uncounted.mse.strata import estimate_strata
 from uncounted.report import ReportInput
-from uncounted.simulate import simulate, write_simulation
+from uncounted.simulate import simulate, truth_verdicts, write_simulation
 from uncounted.store.records import list_sources, load_records
 from uncounted.store.users import local_actor
 from uncounted.store.vault import Vault
@@ -87,17 +87,10 @@ def report_input(tmp_path_factory: pytest.TempPathFactory) -> ReportInput:
 
 def _label_a_sample(ws: Workspace, pairs: pd.DataFrame, records: pd.DataFrame, truth: pd.DataFrame) -> None:
     """Label a review sample from the simulation's truth, as a careful reviewer would."""
-    person = truth.set_index(["source", "record_id"])["person_id"]
     sample = review_sample(pairs, records, size=60, seed=2)
-    same = [
-        person.get((a, b)) == person.get((c, d))
-        for a, b, c, d in sample[["source_l", "record_id_l", "source_r", "record_id_r"]].itertuples(
-            index=False
-        )
-    ]
     labels = sample[
         ["source_l", "record_id_l", "source_r", "record_id_r", "match_probability", "sample_weight"]
-    ].assign(label=["match" if s else "non-match" for s in same], reviewer="tester", reason="")
+    ].assign(label=truth_verdicts(sample, truth), reviewer="tester", reason="")
     store_labels(ws, labels)
 
 

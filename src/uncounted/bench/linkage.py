@@ -142,7 +142,7 @@ def reviewed(population: int, size: int, seed: int = SIMULATION_SEED) -> dict[st
     truth) labels the `size` pairs `uncounted review export` would draw; the lists are then linked again with
     the labels binding only, and binding and re-estimating the model."""
     from uncounted.link.review import review_sample
-    from uncounted.simulate import simulate
+    from uncounted.simulate import simulate, truth_verdicts
 
     sim = simulate(seed=seed, population=population)
     records = pd.concat(sim.lists.values(), ignore_index=True)
@@ -151,16 +151,13 @@ def reviewed(population: int, size: int, seed: int = SIMULATION_SEED) -> dict[st
     first = link_records(records, seed=1)
     first_seconds = time.perf_counter() - start
     sample = review_sample(first.pairs, records, size=size, seed=1)
-    person = truth.set_index(["source", "record_id"])["person_id"]
-    same = (person.reindex(list(zip(sample["source_l"], sample["record_id_l"], strict=True))).to_numpy()
-            == person.reindex(list(zip(sample["source_r"], sample["record_id_r"], strict=True))).to_numpy())
-    labels = sample.assign(label=["match" if s else "non-match" for s in same])
+    labels = sample.assign(label=truth_verdicts(sample, truth))
     runs, seconds = {"no labels": first}, {"no labels": round(first_seconds, 1)}
     for name, learn in (("labels bind", False), ("labels bind and train", True)):
         start = time.perf_counter()
         runs[name] = link_records(records, seed=1, labels=labels, learn_from_labels=learn)
         seconds[name] = round(time.perf_counter() - start, 1)
     return {"dataset": f"simulated population {population:,}" + _seed_note(seed), "records": len(records),
-            "labelled_pairs": len(labels), "labelled_matches": int(same.sum()),
+            "labelled_pairs": len(labels), "labelled_matches": int((labels["label"] == "match").sum()),
             "runs": {name: {**linkage_quality(run.entities, truth).as_dict(), "seconds": seconds[name],
                             "training_notes": run.diagnostics["training_notes"]} for name, run in runs.items()}}

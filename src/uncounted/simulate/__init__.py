@@ -139,4 +139,14 @@ def write_simulation(sim: Simulation, out_dir: str | Path) -> list[Path]:
     return written
 
 
-__all__ = ["Simulation", "simulate", "write_simulation"]
+def truth_verdicts(pairs: pd.DataFrame, truth: pd.DataFrame) -> list[str]:
+    """A reviewer who is always right: "match" or "non-match" for each pair (source_l, record_id_l, source_r,
+    record_id_r), read from the simulation's truth (source, record_id, person_id), for benchmarks and tests of
+    the review loop."""
+    person = truth.astype(str).set_index(["source", "record_id"])["person_id"]
+    left = person.reindex(list(zip(pairs["source_l"], pairs["record_id_l"], strict=True))).to_numpy()
+    right = person.reindex(list(zip(pairs["source_r"], pairs["record_id_r"], strict=True))).to_numpy()
+    return ["match" if a == b else "non-match" for a, b in zip(left, right, strict=True)]
+
+
+__all__ = ["Simulation", "simulate", "truth_verdicts", "write_simulation"]
